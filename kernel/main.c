@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * clusnotify: module init/exit and the limits every other part enforces.
+ */
+#include <linux/module.h>
+
+#include "clusnotify.h"
+
+/*
+ * The limits stop one local user from pinning unbounded kernel memory.
+ * They are read with READ_ONCE() where they are enforced, so changing them
+ * through /sys/module/clusnotify/parameters applies to later operations.
+ */
+unsigned int cn_max_records = 4096;
+module_param_named(max_records, cn_max_records, uint, 0644);
+MODULE_PARM_DESC(max_records, "Records queued per port before overflow (default 4096)");
+
+unsigned int cn_max_ports = 1024;
+module_param_named(max_ports, cn_max_ports, uint, 0644);
+MODULE_PARM_DESC(max_ports, "Ports one user may hold open (default 1024)");
+
+unsigned int cn_max_filters = 1024;
+module_param_named(max_filters, cn_max_filters, uint, 0644);
+MODULE_PARM_DESC(max_filters, "Filters per port (default 1024)");
+
+unsigned int cn_max_objects = 65536;
+module_param_named(max_objects, cn_max_objects, uint, 0644);
+MODULE_PARM_DESC(max_objects, "Objects in one cluster's directory (default 65536)");
+
+unsigned int cn_max_clusters = 64;
+module_param_named(max_clusters, cn_max_clusters, uint, 0644);
+MODULE_PARM_DESC(max_clusters, "Clusters registered at once (default 64)");
+
+unsigned int cn_max_batch = 4096;
+module_param_named(max_batch, cn_max_batch, uint, 0644);
+MODULE_PARM_DESC(max_batch, "Events in one EVENT_POST (default 4096)");
+
+static int __init cn_init(void)
+{
+	int ret;
+
+	ret = cn_chardev_init();
+	if (ret)
+		return ret;
+	pr_info("loaded, API version %d\n", CLUSNOTIFY_API_VERSION);
+	return 0;
+}
+
+static void __exit cn_exit(void)
+{
+	cn_chardev_exit();
+}
+
+module_init(cn_init);
+module_exit(cn_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Windows Failover Cluster notification ports");
+MODULE_AUTHOR("clusnotify developers");
