@@ -84,8 +84,9 @@
  *	flag 0x4) is a scope modifier: with it a registry filter sees its key
  *	and every key below; without it only the key itself (the root when no
  *	object is given). It is never itself reported. An object id restricts
- *	the filter to events on that object (the object must exist). Returns
- *	0. Errors: -ENOENT (cluster or object), -EACCES, -EINVAL (mask empty
+ *	the filter to events on that object (the object must exist; a V1
+ *	filter names its type in object_type_v1, which is 0 without an
+ *	object). The caller needs read access to the cluster. Returns 0. Errors: -ENOENT (cluster or object), -EACCES, -EINVAL (mask empty
  *	after modifiers, bits outside the type, unknown type or version),
  *	-EMFILE (CLUSNOTIFY filters per port limit), -ENOMEM, -EFAULT,
  *	-EILSEQ, -ENAMETOOLONG.
@@ -115,6 +116,9 @@
  *
  * poll/epoll: EPOLLIN | EPOLLRDNORM while records wait, EPOLLHUP once shut.
  *
+ * open() fails with -EMFILE when the user already holds max_ports ports.
+ * close() of the last reference removes the port's filters and frees it.
+ *
  * CLUSNOTIFY_IOC_SHUTDOWN (no argument)
  *	Flush the queue, remove the filters, wake every waiter (they fail with
  *	-ESHUTDOWN). Used by CloseClusterNotifyPort from another thread.
@@ -140,6 +144,32 @@
  * waits), its kind V1 CLUSTER_RECONNECT or V2 CLUSTER LOST_NOTIFICATIONS_V2
  * after the filter of the first lost record. So a reader that follows
  * seq += (F_LOST ? lost : 1) proves it missed nothing unreported.
+ *
+ * Records the module makes (CLUSNOTIFY_RECORD_F_KERNEL)
+ * ----------------------------------------------------
+ * CLUSTER_STATE (state DOWN) when the producer's session ends or it
+ * unregisters the cluster, CLUSTER_RECONNECT (state UP) when a producer
+ * registers the name again: one record for every filter on that cluster
+ * whose mask holds the flag (V1 CLUSTER_STATE / CLUSTER_RECONNECT, V2 type
+ * CLUSTER with STATE_V2 / RECONNECT_V2), and a port with filters on the
+ * cluster of which none holds it still gets one record, through its oldest
+ * filter on that cluster. Both carry object_type CLUSTER, the cluster's name,
+ * and both the V1 bit and the V2 flag. HANDLE_CLOSE records (see
+ * REMOVE_FILTERS) and overflow records are the other kernel-made records.
+ *
+ * The object directory
+ * --------------------
+ * Each cluster keeps the objects its producer published, keyed by (type,
+ * id). Posted events keep it current: an event's V1 bit, or failing that its
+ * V2 kind, says which object it is about and what it does to it. *_ADDED
+ * inserts (V2: CLUSTER GROUP_ADDED, NETWORK_ADDED, NODE_ADDED,
+ * RESOURCE_TYPE_ADDED; GROUP RESOURCE_ADDED; NODE NETINTERFACE_ADDED;
+ * SHARED_VOLUME ADDED), *_DELETED (and SHARED_VOLUME REMOVED) removes,
+ * *_STATE with EV_STATE sets the state and bumps state_seq; any event on a
+ * known object updates the name, parent and type name it carries (a rename
+ * keeps the id, so per-object filters survive it). A V2 STATE record made
+ * by the module carries the new state as a 4-byte payload (os-win reads
+ * GROUP_STATE_V2 that way).
  *
  * Producers: generic netlink family CLUSNOTIFY_GENL_NAME
  * -----------------------------------------------------
