@@ -86,10 +86,11 @@
  *	object is given). It is never itself reported. An object id restricts
  *	the filter to events on that object (the object must exist; a V1
  *	filter names its type in object_type_v1, which is 0 without an
- *	object). The caller needs read access to the cluster. Returns 0. Errors: -ENOENT (cluster or object), -EACCES, -EINVAL (mask empty
- *	after modifiers, bits outside the type, unknown type or version),
- *	-EMFILE (CLUSNOTIFY filters per port limit), -ENOMEM, -EFAULT,
- *	-EILSEQ, -ENAMETOOLONG.
+ *	object). The caller needs read access to the cluster. Returns 0.
+ *	Errors: -ENOENT (cluster or object), -EACCES, -EINVAL (mask empty
+ *	after modifiers, bits outside the type, unknown type or version,
+ *	object_type_v1 inconsistent with object), -EMFILE (max_filters
+ *	reached), -ENOMEM, -EFAULT, -EILSEQ, -ENAMETOOLONG.
  *
  * CLUSNOTIFY_IOC_REMOVE_FILTERS (struct clusnotify_remove, in)
  *	Remove every filter carrying token. With
