@@ -3,6 +3,7 @@
  * clusnotify: module init/exit and the limits every other part enforces.
  */
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "clusnotify.h"
 
@@ -39,16 +40,35 @@ static int __init cn_init(void)
 {
 	int ret;
 
-	ret = cn_chardev_init();
+	ret = cn_ports_init();
 	if (ret)
 		return ret;
+	ret = cn_chardev_init();
+	if (ret)
+		goto err_ports;
+	ret = cn_genl_init();
+	if (ret)
+		goto err_chardev;
 	pr_info("loaded, API version %d\n", CLUSNOTIFY_API_VERSION);
 	return 0;
+
+err_chardev:
+	cn_chardev_exit();
+err_ports:
+	cn_ports_exit();
+	return ret;
 }
 
+/*
+ * Open ports pin the module (fops.owner), so none is left here; producers
+ * may still hold clusters, which go with the table.
+ */
 static void __exit cn_exit(void)
 {
+	cn_genl_exit();
 	cn_chardev_exit();
+	cn_clusters_exit();
+	cn_ports_exit();
 }
 
 module_init(cn_init);

@@ -226,7 +226,7 @@
 #define CLUSNOTIFY_API_VERSION 1
 
 #define CLUSNOTIFY_NAME_MAX 1023	/* bytes of a string, NUL excluded */
-#define CLUSNOTIFY_PAYLOAD_MAX 65536	/* bytes of an event's payload */
+#define CLUSNOTIFY_PAYLOAD_MAX 65531	/* payload bytes: one netlink attribute */
 #define CLUSNOTIFY_INFINITE 0xffffffffU	/* timeout_ms: wait forever */
 
 /* Feature bits of clusnotify_info.features */

@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Notification ports: the bounded queue of one open file, how records enter
+ * it (with the exact count of those that could not), and how readers take
+ * them out.
+ */
+#include <linux/memcontrol.h>
+#include <linux/poll.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/xarray.h>
+
+#include "clusnotify.h"
+
+struct kmem_cache *cn_rec_cache;
+
+/*
+ * Every port is on cn_ports (for the PORT_GET dump), and cn_user_ports
+ * counts the ports each uid holds (for max_ports). Both under cn_ports_lock.
+ */
+static DEFINE_MUTEX(cn_ports_lock);
+static LIST_HEAD(cn_ports);
+static DEFINE_XARRAY(cn_user_ports);
+static atomic64_t cn_port_ids = ATOMIC64_INIT(0);
+
+struct cn_port *cn_port_new(void)
+{
+	struct cn_port *port;
+	unsigned long uid = from_kuid(&init_user_ns, current_uid());
+	unsigned long held;
+	int ret;
+
+	port = kzalloc(sizeof(*port), GFP_KERNEL_ACCOUNT);
+	if (!port)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&port->lock);
+	INIT_LIST_HEAD(&port->queue);
+	init_waitqueue_head(&port->wq);
+	mutex_init(&port->read_lock);
+	mutex_init(&port->filter_lock);
+	INIT_LIST_HEAD(&port->filters);
+	port->uid = current_uid();
+	port->pid = task_tgid_vnr(current);
+
+	mutex_lock(&cn_ports_lock);
+	held = xa_to_value(xa_load(&cn_user_ports, uid) ?: xa_mk_value(0));
+	if (held >= READ_ONCE(cn_max_ports)) {
+		ret = -EMFILE;
+		goto err_unlock;
+	}
+	ret = xa_err(xa_store(&cn_user_ports, uid, xa_mk_value(held + 1),
+			      GFP_KERNEL));
+	if (ret)
+		goto err_unlock;
+	port->id = atomic64_inc_return(&cn_port_ids);
+	list_add_tail(&port->all_node, &cn_ports);
+	mutex_unlock(&cn_ports_lock);
+
+	port->memcg = get_mem_cgroup_from_mm(current->mm);
+	return port;
+
+err_unlock:
+	mutex_unlock(&cn_ports_lock);
+	kfree(port);
+	return ERR_PTR(ret);
+}
+
+static void cn_rec_free(struct cn_rec *r)
+{
+	cn_payload_put(r->pl);
+	kmem_cache_free(cn_rec_cache, r);
+}
+
+/* Empty the queue; the caller holds read_lock so no copy is in flight. */
+static void cn_port_flush(struct cn_port *port)
+{
+	struct cn_rec *r, *tmp;
+	struct cn_payload *tail_pl;
+	LIST_HEAD(dead);
+
+	lockdep_assert_held(&port->read_lock);
+	spin_lock(&port->lock);
+	list_splice_init(&port->queue, &dead);
+	port->nr_queued = 0;
+	port->nr_entries = 0;
+	port->queued_bytes = 0;
+	port->tail_lost = 0;
+	tail_pl = port->tail.pl;
+	port->tail.pl = NULL;
+	spin_unlock(&port->lock);
+
+	cn_payload_put(tail_pl);
+	list_for_each_entry_safe(r, tmp, &dead, node)
+		cn_rec_free(r);
+}
+
+/*
+ * Shut the port down: later calls fail, blocked readers wake and fail, the
+ * filters go (so no more records arrive) and the queue is flushed. Used by
+ * the SHUTDOWN ioctl and by release. Idempotent.
+ */
+void cn_port_shutdown(struct cn_port *port)
+{
+	bool was_shut;
+
+	spin_lock(&port->lock);
+	was_shut = port->shut;
+	port->shut = true;
+	spin_unlock(&port->lock);
+	if (was_shut)
+		return;
+	wake_up_poll(&port->wq, EPOLLHUP | EPOLLIN | EPOLLRDNORM);
+	cn_filter_remove_all(port);
+	mutex_lock(&port->read_lock);
+	cn_port_flush(port);
+	mutex_unlock(&port->read_lock);
+}
+
+static void cn_port_free_rcu(struct rcu_head *rcu)
+{
+	struct cn_port *port = container_of(rcu, struct cn_port, rcu);
+
+	mem_cgroup_put(port->memcg);
+	kfree(port);
+}
+
+/*
+ * The last close. Filters are unlinked by the shutdown, but a post that found
+ * one before may still be about to deliver to this port under RCU: it sees
+ * shut and drops the record, and the port itself is freed only after a
+ * grace period.
+ */
+void cn_port_release(struct cn_port *port)
+{
+	unsigned long uid = from_kuid(&init_user_ns, port->uid);
+	unsigned long held;
+
+	cn_port_shutdown(port);
+
+	mutex_lock(&cn_ports_lock);
+	list_del(&port->all_node);
+	held = xa_to_value(xa_load(&cn_user_ports, uid) ?: xa_mk_value(1));
+	if (held <= 1)
+		xa_erase(&cn_user_ports, uid);
+	else
+		xa_store(&cn_user_ports, uid, xa_mk_value(held - 1), GFP_KERNEL);
+	mutex_unlock(&cn_ports_lock);
+
+	call_rcu(&port->rcu, cn_port_free_rcu);
+}
+
+static void cn_rec_fill(struct cn_rec *r, const struct cn_filter *f,
+			const struct cn_event *ev, u64 seq)
+{
+	r->pl = cn_payload_get(ev->pl);
+	r->seq = seq;
+	r->key = f->key;
+	r->token = f->token;
+	r->lost = 0;
+	r->v2_flag = ev->v2_flag;
+	r->timestamp_ns = ev->timestamp_ns;
+	r->v1_change = ev->v1_change;
+	r->object_type = ev->object_type;
+	r->state = ev->state;
+	r->version = f->version;
+	r->flags = ev->flags;
+}
+
+/* The overflow record's kind follows the filter of the first lost record. */
+static void cn_tail_start(struct cn_port *port, const struct cn_filter *f,
+			  u64 seq)
+{
+	struct cn_rec *t = &port->tail;
+
+	t->pl = cn_payload_get(f->cluster->name_pl);
+	t->seq = seq;
+	t->key = f->key;
+	t->token = f->token;
+	t->lost = 0;
+	t->timestamp_ns = ktime_get_ns();
+	t->object_type = CLUSNOTIFY_OBJ_CLUSTER;
+	t->state = CLUSNOTIFY_STATE_UNKNOWN;
+	t->version = f->version;
+	t->flags = CLUSNOTIFY_RECORD_F_LOST | CLUSNOTIFY_RECORD_F_KERNEL;
+	t->v1_change = CLUSNOTIFY_V1_CLUSTER_RECONNECT;
+	t->v2_flag = CLUSNOTIFY_V2_CLUSTER_LOST_NOTIFICATIONS;
+}
+
+static void cn_queue_add(struct cn_port *port, struct cn_rec *r)
+{
+	list_add_tail(&r->node, &port->queue);
+	port->nr_entries++;
+	port->queued_bytes += cn_record_size(r->pl);
+}
+
+/* Move the tail loss into the queue as an overflow record. */
+static void cn_tail_to_queue(struct cn_port *port, struct cn_rec *ov)
+{
+	*ov = port->tail;
+	ov->lost = port->tail_lost;
+	port->tail.pl = NULL;
+	port->tail_lost = 0;
+	cn_queue_add(port, ov);
+}
+
+/*
+ * Queue one record for @port on behalf of filter @f. Called under RCU from
+ * the fan-out, so it cannot sleep: records come from cn_rec_cache with
+ * GFP_NOWAIT, charged to the port owner's memory cgroup. Every record the
+ * port is due takes a sequence number; one that cannot be queued (queue at
+ * max_records, or no memory) is counted in the tail loss, never dropped
+ * silently. Returns what became of the record.
+ */
+enum cn_delivery cn_port_deliver(struct cn_port *port,
+				 const struct cn_filter *f,
+				 const struct cn_event *ev)
+{
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT;
+	struct mem_cgroup *old = set_active_memcg(port->memcg);
+	struct cn_rec *r = NULL, *ov = NULL;
+	u64 seq;
+
+	spin_lock(&port->lock);
+	if (port->shut)
+		goto out_unlock;
+	seq = port->next_seq++;
+	if (port->nr_queued >= READ_ONCE(cn_max_records))
+		goto lost;
+	r = kmem_cache_alloc(cn_rec_cache, gfp);
+	if (!r)
+		goto lost;
+	if (port->tail_lost) {
+		ov = kmem_cache_alloc(cn_rec_cache, gfp);
+		if (!ov) {
+			kmem_cache_free(cn_rec_cache, r);
+			goto lost;
+		}
+		cn_tail_to_queue(port, ov);
+	}
+	cn_rec_fill(r, f, ev, seq);
+	cn_queue_add(port, r);
+	port->nr_queued++;
+	spin_unlock(&port->lock);
+	set_active_memcg(old);
+	wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	return CN_QUEUED;
+
+lost:
+	if (!port->tail_lost)
+		cn_tail_start(port, f, seq);
+	port->tail_lost++;
+	port->lost_total++;
+	spin_unlock(&port->lock);
+	set_active_memcg(old);
+	wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	return CN_LOST;
+
+out_unlock:
+	spin_unlock(&port->lock);
+	set_active_memcg(old);
+	return CN_DROPPED_SHUT;
+}
+
+bool cn_port_readable(struct cn_port *port)
+{
+	return !list_empty_careful(&port->queue) || READ_ONCE(port->tail_lost);
+}
+
+/*
+ * Take the head of the queue for a reader holding read_lock. When only a
+ * tail loss is left, it becomes a queued overflow record first; that needs
+ * memory, and failing to get it fails the read with -ENOMEM and loses
+ * nothing. Returns the head (still queued), NULL if empty, or an ERR_PTR.
+ */
+static struct cn_rec *cn_port_head(struct cn_port *port)
+{
+	struct cn_rec *ov = NULL, *head;
+
+	lockdep_assert_held(&port->read_lock);
+	for (;;) {
+		spin_lock(&port->lock);
+		if (port->shut) {
+			spin_unlock(&port->lock);
+			if (ov)
+				kmem_cache_free(cn_rec_cache, ov);
+			return ERR_PTR(-ESHUTDOWN);
+		}
+		head = list_first_entry_or_null(&port->queue, struct cn_rec,
+						node);
+		if (!head && port->tail_lost && ov) {
+			cn_tail_to_queue(port, ov);
+			head = ov;
+			ov = NULL;
+		}
+		if (head || !port->tail_lost) {
+			spin_unlock(&port->lock);
+			if (ov)
+				kmem_cache_free(cn_rec_cache, ov);
+			return head;
+		}
+		spin_unlock(&port->lock);
+		ov = kmem_cache_alloc(cn_rec_cache, GFP_KERNEL_ACCOUNT);
+		if (!ov)
+			return ERR_PTR(-ENOMEM);
+	}
+}
+
+/* Dequeue the head a reader has copied out. */
+static void cn_port_consume(struct cn_port *port, struct cn_rec *r)
+{
+	spin_lock(&port->lock);
+	list_del(&r->node);
+	port->nr_entries--;
+	port->queued_bytes -= cn_record_size(r->pl);
+	if (!(r->flags & CLUSNOTIFY_RECORD_F_LOST))
+		port->nr_queued--;
+	port->delivered++;
+	spin_unlock(&port->lock);
+	cn_rec_free(r);
+}
+
+static int cn_rec_to_user(const struct cn_rec *r, char __user *buf)
+{
+	const struct cn_payload *pl = r->pl;
+	struct clusnotify_record hdr = {
+		.size = cn_record_size(pl),
+		.version = r->version,
+		.flags = r->flags,
+		.seq = r->seq,
+		.key = r->key,
+		.token = r->token,
+		.lost = r->lost,
+		.v2_flag = r->v2_flag,
+		.v1_change = r->v1_change,
+		.object_type = r->object_type,
+		.cluster_id = pl->cluster_id,
+		.state = r->state,
+		.timestamp_ns = r->timestamp_ns,
+		.payload_len = pl->payload_len,
+		.id_len = pl->id_len,
+		.parent_len = pl->parent_len,
+		.name_len = pl->name_len,
+		.type_len = pl->type_len,
+	};
+
+	if (copy_to_user(buf, &hdr, sizeof(hdr)) ||
+	    copy_to_user(buf + sizeof(hdr), pl->data, pl->data_len))
+		return -EFAULT;
+	return 0;
+}
+
+static bool cn_port_wake_cond(struct cn_port *port)
+{
+	return cn_port_readable(port) || READ_ONCE(port->shut);
+}
+
+/*
+ * Wait until a record is readable or the port shut, for at most *timeout_ms
+ * (CLUSNOTIFY_INFINITE: forever). On a signal, *timeout_ms is left holding
+ * the time that remains, so that a restarted GET does not wait longer.
+ */
+static int cn_port_wait(struct cn_port *port, u32 *timeout_ms)
+{
+	unsigned long deadline;
+	long left;
+
+	if (cn_port_wake_cond(port))
+		return 0;
+	if (*timeout_ms == CLUSNOTIFY_INFINITE)
+		return wait_event_interruptible(port->wq,
+						cn_port_wake_cond(port));
+	if (*timeout_ms == 0)
+		return -ETIMEDOUT;
+	deadline = jiffies + msecs_to_jiffies(*timeout_ms);
+	left = wait_event_interruptible_timeout(port->wq,
+						cn_port_wake_cond(port),
+						msecs_to_jiffies(*timeout_ms));
+	if (left > 0)
+		return 0;
+	if (left == 0)
+		return -ETIMEDOUT;
+	left = (long)(deadline - jiffies);
+	*timeout_ms = left > 0 ? jiffies_to_msecs(left) : 0;
+	return left;
+}
+
+long cn_port_get(struct cn_port *port, struct clusnotify_get *get)
+{
+	struct cn_rec *r;
+	u32 size;
+	int ret;
+
+	for (;;) {
+		ret = cn_port_wait(port, &get->timeout_ms);
+		if (ret)
+			return ret;
+		if (mutex_lock_interruptible(&port->read_lock))
+			return -ERESTARTSYS;
+		r = cn_port_head(port);
+		if (r)
+			break;
+		/* Another reader took it: wait again (0 means no wait). */
+		mutex_unlock(&port->read_lock);
+		if (get->timeout_ms == 0)
+			return -ETIMEDOUT;
+	}
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+		goto out_unlock;
+	}
+	size = cn_record_size(r->pl);
+	if (size > get->buf_size) {
+		get->buf_size = size;
+		ret = -EMSGSIZE;
+		goto out_unlock;
+	}
+	ret = cn_rec_to_user(r, u64_to_user_ptr(get->buf));
+	if (ret)
+		goto out_unlock;
+	get->buf_size = size;
+	cn_port_consume(port, r);
+out_unlock:
+	mutex_unlock(&port->read_lock);
+	return ret;
+}
+
+ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t len,
+		     bool nonblock)
+{
+	ssize_t done = 0;
+	struct cn_rec *r;
+	int err;
+
+	for (;;) {
+		if (READ_ONCE(port->shut))
+			return 0;
+		if (!cn_port_readable(port)) {
+			if (nonblock)
+				return -EAGAIN;
+			err = wait_event_interruptible(port->wq,
+						       cn_port_wake_cond(port));
+			if (err)
+				return err;
+			continue;
+		}
+		if (mutex_lock_interruptible(&port->read_lock))
+			return -ERESTARTSYS;
+		err = 0;
+		for (;;) {
+			u32 size;
+
+			r = cn_port_head(port);
+			if (IS_ERR_OR_NULL(r)) {
+				err = PTR_ERR_OR_ZERO(r);
+				break;
+			}
+			size = cn_record_size(r->pl);
+			if (size > len - done) {
+				err = -EMSGSIZE;
+				break;
+			}
+			if (cn_rec_to_user(r, buf + done)) {
+				err = -EFAULT;
+				break;
+			}
+			cn_port_consume(port, r);
+			done += size;
+		}
+		mutex_unlock(&port->read_lock);
+		/* Whole records were copied: report them, not the error. */
+		if (done)
+			return done;
+		if (err)
+			return err == -ESHUTDOWN ? 0 : err;
+		/* Another reader emptied the queue: wait again. */
+	}
+}
+
+__poll_t cn_port_poll(struct cn_port *port, struct file *file,
+		      struct poll_table_struct *wait)
+{
+	__poll_t mask = 0;
+
+	poll_wait(file, &port->wq, wait);
+	spin_lock(&port->lock);
+	if (!list_empty(&port->queue) || port->tail_lost)
+		mask |= EPOLLIN | EPOLLRDNORM;
+	if (port->shut)
+		mask |= EPOLLHUP;
+	spin_unlock(&port->lock);
+	return mask;
+}
+
+void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	spin_lock(&port->lock);
+	st->queued = port->nr_entries + (port->tail_lost ? 1 : 0);
+	st->queued_bytes = port->queued_bytes;
+	if (port->tail_lost)
+		st->queued_bytes += cn_record_size(port->tail.pl);
+	st->delivered = port->delivered;
+	st->lost = port->lost_total;
+	st->next_seq = port->next_seq;
+	st->flags = port->shut ? CLUSNOTIFY_PORT_F_SHUTDOWN : 0;
+	spin_unlock(&port->lock);
+	st->filters = READ_ONCE(port->nr_filters);
+}
+
+/*
+ * Call @fn for every open port with an id of at least @from_id, in id order,
+ * until it returns non-zero (which is returned). For the PORT_GET dump.
+ */
+int cn_ports_walk(u64 from_id, cn_port_visit_t fn, void *arg)
+{
+	struct cn_port *port;
+	int ret = 0;
+
+	mutex_lock(&cn_ports_lock);
+	list_for_each_entry(port, &cn_ports, all_node) {
+		if (port->id < from_id)
+			continue;
+		ret = fn(port, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&cn_ports_lock);
+	return ret;
+}
+
+int cn_ports_init(void)
+{
+	cn_rec_cache = KMEM_CACHE(cn_rec, SLAB_ACCOUNT);
+	return cn_rec_cache ? 0 : -ENOMEM;
+}
+
+void cn_ports_exit(void)
+{
+	/* Ports hold module references: none is left, but frees may be. */
+	rcu_barrier();
+	kmem_cache_destroy(cn_rec_cache);
+	xa_destroy(&cn_user_ports);
+}
