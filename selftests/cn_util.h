@@ -462,6 +462,9 @@ int cn_drop_cap_sys_admin(void);
  */
 int cn_run_child(int (*fn)(void *arg), void *arg);
 
+/* Zeroed memory shared with forked children (munmap when done). */
+void *cn_shared_alloc(size_t len);
+
 __u64 cn_now_ns(void);
 __u64 cn_now_ms(void);
 void cn_sleep_ms(unsigned int ms);
