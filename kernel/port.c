@@ -365,6 +365,7 @@ static int cn_port_wait(struct cn_port *port, u32 *timeout_ms)
 {
 	unsigned long deadline;
 	long left;
+	int ret;
 
 	if (cn_port_wake_cond(port))
 		return 0;
@@ -381,9 +382,11 @@ static int cn_port_wait(struct cn_port *port, u32 *timeout_ms)
 		return 0;
 	if (left == 0)
 		return -ETIMEDOUT;
+	/* Interrupted: -ERESTARTSYS, with the time that is left. */
+	ret = left;
 	left = (long)(deadline - jiffies);
 	*timeout_ms = left > 0 ? jiffies_to_msecs(left) : 0;
-	return left;
+	return ret;
 }
 
 long cn_port_get(struct cn_port *port, struct clusnotify_get *get)
