@@ -454,6 +454,25 @@ TEST_F(fields, cluster_query_by_node_and_by_id_is_einval)
 }
 
 /* An ioctl of our magic with a number the module does not have. */
+TEST(get_info_advertises_every_feature)
+{
+	struct clusnotify_info info;
+	int port = cn_open_port(0);
+	__u64 all = CLUSNOTIFY_FEAT_V1 | CLUSNOTIFY_FEAT_V2 |
+		    CLUSNOTIFY_FEAT_REGISTRY | CLUSNOTIFY_FEAT_BATCH_READ |
+		    CLUSNOTIFY_FEAT_LOST_COUNT;
+
+	ASSERT_LE(0, port);
+	memset(&info, 0xa5, sizeof(info));
+	ASSERT_EQ(0, cn_ioctl(port, CLUSNOTIFY_IOC_GET_INFO, &info));
+	EXPECT_EQ(CLUSNOTIFY_API_VERSION, info.api_version);
+	EXPECT_EQ(0, info.__reserved);
+	EXPECT_EQ(all, info.features);
+	EXPECT_EQ(CLUSNOTIFY_NAME_MAX, info.max_name);
+	EXPECT_EQ(CLUSNOTIFY_PAYLOAD_MAX, info.max_payload);
+	close(port);
+}
+
 TEST(unknown_command_numbers_are_enotty)
 {
 	struct clusnotify_get g = { 0 };
