@@ -460,6 +460,76 @@ TEST_F(flt, remove_with_handle_close_v1_cluster)
 	EXPECT_EQ(-ETIMEDOUT, next(self));
 }
 
+/*
+ * A V1 filter on an object: the HANDLE_CLOSE record has the object's type
+ * and its name as it is now, after a rename.
+ */
+TEST_F(flt, remove_with_handle_close_v1_object_after_rename)
+{
+	struct cn_event ren = {
+		.type = CLUSNOTIFY_OBJ_NODE, .v1 = CN_V1_NODE_PROPERTY,
+		.v2 = CN_V2_NODE_COMMON_PROPERTY, .id = CN_NODE2_ID,
+		.name = "Node2-new",
+	};
+
+	ASSERT_EQ(0, cn_add_v1_obj(self->env.port, self->env.cid,
+				   CN_V1_NODE_STATE | CN_V1_HANDLE_CLOSE,
+				   CLUSNOTIFY_OBJ_NODE, CN_NODE2_ID, 0x31, 0x32));
+	ASSERT_EQ(0, post(self, &ren));		/* the mask does not hold it */
+	ASSERT_EQ(1, cn_remove(self->env.port, 0x32,
+			       CLUSNOTIFY_REMOVE_F_HANDLE_CLOSE));
+	ASSERT_EQ(0, next(self));
+	EXPECT_EQ(CLUSNOTIFY_RECORD_F_KERNEL, self->r.hdr.flags);
+	EXPECT_EQ(CN_V1_HANDLE_CLOSE, self->r.hdr.v1_change);
+	EXPECT_EQ(CLUSNOTIFY_OBJ_NODE, self->r.hdr.object_type);
+	EXPECT_EQ(0x31, self->r.hdr.key);
+	EXPECT_STREQ(CN_NODE2_ID, self->r.id);
+	EXPECT_STREQ("Node2-new", self->r.name);
+	EXPECT_EQ(-ETIMEDOUT, next(self));
+}
+
+TEST_F(flt, registry_key_handle_close)
+{
+	ASSERT_EQ(0, cn_add_v2_obj(self->env.port, self->env.cid,
+				   CLUSNOTIFY_OBJ_REGISTRY,
+				   CN_V2_REGISTRY_VALUE |
+				   CN_V2_REGISTRY_HANDLE_CLOSE, CN_REGKEY_AB,
+				   0x41, 0x42));
+	ASSERT_EQ(1, cn_remove(self->env.port, 0x42,
+			       CLUSNOTIFY_REMOVE_F_HANDLE_CLOSE));
+	ASSERT_EQ(0, next(self));
+	EXPECT_EQ(CN_V2_REGISTRY_HANDLE_CLOSE, self->r.hdr.v2_flag);
+	EXPECT_EQ(CLUSNOTIFY_OBJ_REGISTRY, self->r.hdr.object_type);
+	EXPECT_STREQ(CN_REGKEY_AB, self->r.id);
+}
+
+/*
+ * Events about objects the directory does not know still reach
+ * whole-cluster filters; only *_ADDED inserts into the directory.
+ */
+TEST_F(flt, events_on_unknown_objects_are_delivered)
+{
+	struct cn_event ev = res_state;
+	unsigned char obuf[512];
+	__u32 size = sizeof(obuf);
+
+	ev.id = "res-unknown";
+	ev.name = "Unknown Resource";
+	ASSERT_EQ(0, cn_add_v2(self->env.port, self->env.cid,
+			       CLUSNOTIFY_OBJ_RESOURCE, CN_V2_RESOURCE_STATE, 1,
+			       1));
+	ASSERT_EQ(0, post(self, &ev));
+	ASSERT_EQ(0, next(self));
+	EXPECT_STREQ("res-unknown", self->r.id);
+	EXPECT_STREQ("Unknown Resource", self->r.name);
+	EXPECT_EQ(CN_RESOURCE_OFFLINE, self->r.hdr.state);
+	EXPECT_EQ(-ENOENT, cn_object_lookup(self->env.port, self->env.cid,
+					    CLUSNOTIFY_OBJ_RESOURCE,
+					    "res-unknown",
+					    CLUSNOTIFY_LOOKUP_BY_ID, obuf,
+					    &size, NULL));
+}
+
 TEST_F(flt, handle_close_needs_the_flag_and_the_mask_bit)
 {
 	/* Mask holds HANDLE_CLOSE but no F_HANDLE_CLOSE: silent. */
