@@ -418,6 +418,39 @@ TEST_F(prod, event_flags_must_be_single_bits_of_the_type)
 	expect_rejected(_metadata, self, ev, -EINVAL);
 }
 
+/*
+ * CLUSTER_STATE, CLUSTER_RECONNECT, HANDLE_CLOSE and LOST_NOTIFICATIONS
+ * are the module's to make (on Windows, the client library's); a
+ * producer forging them would make consumers tear down or resync for
+ * nothing, so they are not postable.
+ */
+TEST_F(prod, module_made_kinds_cannot_be_posted)
+{
+	static const struct { __u32 type; __u64 v2; __u32 v1; } kinds[] = {
+		{ CLUSNOTIFY_OBJ_CLUSTER, 0, CN_V1_CLUSTER_STATE },
+		{ CLUSNOTIFY_OBJ_CLUSTER, 0, CN_V1_CLUSTER_RECONNECT },
+		{ CLUSNOTIFY_OBJ_GROUP, 0, CN_V1_HANDLE_CLOSE },
+		{ CLUSNOTIFY_OBJ_CLUSTER, CN_V2_CLUSTER_STATE, 0 },
+		{ CLUSNOTIFY_OBJ_CLUSTER, CN_V2_CLUSTER_RECONNECT, 0 },
+		{ CLUSNOTIFY_OBJ_CLUSTER, CN_V2_CLUSTER_HANDLE_CLOSE, 0 },
+		{ CLUSNOTIFY_OBJ_CLUSTER, CN_V2_CLUSTER_LOST_NOTIFICATIONS, 0 },
+		{ CLUSNOTIFY_OBJ_GROUP, CN_V2_GROUP_HANDLE_CLOSE, 0 },
+		{ CLUSNOTIFY_OBJ_REGISTRY, CN_V2_REGISTRY_HANDLE_CLOSE, 0 },
+	};
+	struct cn_event ev;
+	size_t i;
+
+	ASSERT_EQ(0, cn_add_v1(self->env.port, self->env.cid, CN_V1_ALL, 1, 1));
+	for (i = 0; i < CN_ARRAY_SIZE(kinds); i++) {
+		TH_LOG("kind #%zu", i);
+		ev = (struct cn_event){ .type = kinds[i].type,
+					.v2 = kinds[i].v2, .v1 = kinds[i].v1,
+					.id = CN_GROUP1_ID,
+					.name = CN_GROUP1 };
+		expect_rejected(_metadata, self, ev, -EINVAL);
+	}
+}
+
 TEST_F(prod, event_strings_must_be_utf8)
 {
 	struct cn_event ev = ev_group1;
