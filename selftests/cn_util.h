@@ -462,6 +462,10 @@ int cn_drop_cap_sys_admin(void);
  */
 int cn_run_child(int (*fn)(void *arg), void *arg);
 
+/* Flags shared between threads or with forked children. */
+#define CN_SET(flag) __atomic_store_n(&(flag), 1, __ATOMIC_RELEASE)
+#define CN_TEST(flag) __atomic_load_n(&(flag), __ATOMIC_ACQUIRE)
+
 /* Zeroed memory shared with forked children (munmap when done). */
 void *cn_shared_alloc(size_t len);
 

@@ -60,7 +60,7 @@ struct waiter {
 	int port;
 	int mode;		/* 0: GET, 1: read(), 2: epoll_wait */
 	__u32 timeout;
-	volatile int done;
+	int done;
 	long ret;
 	__u64 key;
 	__u32 events;
@@ -94,8 +94,7 @@ static void *wait_thread(void *arg)
 		close(ep);
 		break;
 	}
-	__sync_synchronize();
-	w->done = 1;
+	CN_SET(w->done);
 	free(w->buf);
 	w->buf = NULL;
 	return NULL;
@@ -111,7 +110,7 @@ static void shutdown_wakes(struct __test_metadata *_metadata, int port,
 
 	ASSERT_EQ(0, pthread_create(&th, NULL, wait_thread, &w));
 	cn_sleep_ms(300);
-	EXPECT_EQ(0, w.done);		/* really blocked */
+	EXPECT_EQ(0, CN_TEST(w.done));		/* really blocked */
 	t0 = cn_now_ms();
 	ASSERT_EQ(0, cn_ioctl(port, CLUSNOTIFY_IOC_SHUTDOWN, NULL));
 	ASSERT_EQ(0, join_within(th, NULL, 5000));
@@ -163,7 +162,7 @@ TEST_F(conc, every_waiter_of_a_port_is_woken_by_shutdown)
 struct child_prod {
 	char name[64];
 	__u32 cid;
-	volatile int ready;
+	int ready;
 };
 
 static int child_producer(void *arg)
@@ -173,8 +172,7 @@ static int child_producer(void *arg)
 
 	if (cn_nl_open(&nl) || cn_register(&nl, c->name, (__u32 *)&c->cid))
 		return 1;
-	__sync_synchronize();
-	c->ready = 1;
+	CN_SET(c->ready);
 	for (;;)
 		pause();
 }
@@ -196,9 +194,9 @@ TEST_F(conc, consumers_waiting_when_the_producer_is_killed)
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(child_producer(c));
-	while (!c->ready && cn_now_ms() - t0 < 10000)
+	while (!CN_TEST(c->ready) && cn_now_ms() - t0 < 10000)
 		cn_sleep_ms(10);
-	ASSERT_TRUE(c->ready);
+	ASSERT_TRUE(CN_TEST(c->ready));
 	for (i = 0; i < 4; i++) {
 		memset(&w[i], 0, sizeof(w[i]));
 		w[i].port = cn_open_port(0);
@@ -237,7 +235,7 @@ TEST_F(conc, consumers_waiting_when_the_producer_is_killed)
 
 struct flow {
 	struct cn_env *env;
-	volatile int stop;
+	int stop;
 	int post_err;
 	int churn_err;
 	int churn_rounds;
@@ -268,7 +266,7 @@ static void *churn_thread(void *arg)
 	struct flow *f = arg;
 	int ret;
 
-	while (!f->stop && !f->churn_err) {
+	while (!CN_TEST(f->stop) && !f->churn_err) {
 		ret = cn_add_v1(f->port, f->env->cid, CN_V1_GROUP_STATE, 2, 2);
 		if (!ret)
 			ret = cn_add_v2(f->port, f->env->cid,
@@ -321,7 +319,7 @@ TEST_F(conc, filters_change_while_events_flow)
 	ASSERT_EQ(0, pthread_create(&churn, NULL, churn_thread, &f));
 	ASSERT_EQ(0, pthread_create(&prod, NULL, producer_thread, &f));
 	ASSERT_EQ(0, join_within(prod, NULL, 20000));
-	f.stop = 1;
+	CN_SET(f.stop);
 	ASSERT_EQ(0, join_within(churn, NULL, 5000));
 	ASSERT_EQ(0, join_within(reader, NULL, 10000));
 	EXPECT_EQ(0, f.post_err);
@@ -338,7 +336,7 @@ TEST_F(conc, filters_change_while_events_flow)
 
 struct share {
 	int port;
-	volatile int stop;
+	int stop;
 	int n;
 	__u64 seqs[1024];
 	int err;
@@ -354,7 +352,7 @@ static void *share_reader(void *arg)
 	for (;;) {
 		ret = cn_get_rec(s->port, buf, 300, &r);
 		if (ret == -ETIMEDOUT) {
-			if (s->stop)
+			if (CN_TEST(s->stop))
 				break;
 			continue;
 		}
@@ -395,7 +393,8 @@ TEST_F(conc, two_readers_get_every_record_once)
 		ASSERT_EQ(0, cn_post(&self->env.nl, self->env.cid, ev, 20,
 				     NULL));
 	cn_sleep_ms(200);
-	s[0].stop = s[1].stop = 1;
+	CN_SET(s[0].stop);
+	CN_SET(s[1].stop);
 	for (i = 0; i < 2; i++) {
 		ASSERT_EQ(0, join_within(th[i], NULL, 20000));
 		EXPECT_EQ(0, s[i].err);
@@ -454,7 +453,7 @@ TEST_F(conc, two_hundred_ports_on_one_cluster_all_receive)
 
 struct opener {
 	struct cn_env *env;
-	volatile int stop;
+	int stop;
 	int err;
 	int posts;
 };
@@ -463,7 +462,7 @@ static void *post_loop(void *arg)
 {
 	struct opener *o = arg;
 
-	while (!o->stop && !o->err) {
+	while (!CN_TEST(o->stop) && !o->err) {
 		o->err = cn_post1(&o->env->nl, o->env->cid, &grp);
 		o->posts++;
 	}
@@ -490,7 +489,7 @@ TEST_F(conc, ports_come_and_go_while_events_flow)
 			cn_drain(p);
 		close(p);
 	}
-	o.stop = 1;
+	CN_SET(o.stop);
 	ASSERT_EQ(0, join_within(th, NULL, 10000));
 	EXPECT_EQ(0, o.err);
 	EXPECT_LT(0, o.posts);

@@ -289,8 +289,9 @@ TEST_F(flt, registry_key_without_subtree_sees_only_itself)
 
 TEST_F(flt, registry_subtree_sees_the_key_and_below)
 {
-	const char *keys[] = { CN_REGKEY_A, CN_REGKEY_AB, CN_REGKEY_ABC,
-			       CN_REGKEY_OTHER, "" };
+	static const char *const keys[] = {
+		CN_REGKEY_A, CN_REGKEY_AB, CN_REGKEY_ABC, CN_REGKEY_OTHER, "",
+	};
 	struct cn_event ev;
 	size_t i;
 

@@ -177,7 +177,7 @@ TEST_F(ses, a_down_cluster_keeps_its_handles_working)
 struct killed {
 	char name[64];
 	__u32 cid;
-	volatile int ready;
+	int ready;
 };
 
 static int producer_child(void *arg)
@@ -189,8 +189,7 @@ static int producer_child(void *arg)
 		return 1;
 	if (cn_register(&nl, k->name, (__u32 *)&k->cid))
 		return 2;
-	__sync_synchronize();
-	k->ready = 1;
+	CN_SET(k->ready);
 	for (;;)
 		pause();
 }
@@ -210,9 +209,9 @@ TEST_F(ses, killed_producer_sends_cluster_state_then_reconnect)
 	ASSERT_LE(0, pid);
 	if (pid == 0)
 		_exit(producer_child(k));
-	while (!k->ready && cn_now_ms() - t0 < 10000)
+	while (!CN_TEST(k->ready) && cn_now_ms() - t0 < 10000)
 		cn_sleep_ms(10);
-	ASSERT_TRUE(k->ready);
+	ASSERT_TRUE(CN_TEST(k->ready));
 	p = cn_open_port(0);
 	ASSERT_LE(0, p);
 	ASSERT_EQ(0, cn_add_v2(p, k->cid, CLUSNOTIFY_OBJ_CLUSTER,
@@ -282,6 +281,7 @@ TEST_F(ses, republishing_queues_only_changed_states)
 	struct cn_object o;
 	__u64 seq0;
 	int i, n, seen = 0, p = cn_open_port(0);
+	__u64 key;
 	__u32 id;
 
 	ASSERT_LE(0, p);
@@ -297,10 +297,10 @@ TEST_F(ses, republishing_queues_only_changed_states)
 	seq0 = o.hdr.state_seq;
 
 	cn_nl_close(&self->nl);
-	ASSERT_EQ(1, keys_of(p, self->buf, (__u64[1]){}, 1, &self->r));
+	ASSERT_EQ(1, keys_of(p, self->buf, &key, 1, &self->r));
 	ASSERT_EQ(0, cn_nl_open(&self->nl));
 	ASSERT_EQ(0, cn_register(&self->nl, self->name, &id));
-	ASSERT_EQ(1, keys_of(p, self->buf, (__u64[1]){}, 1, &self->r));
+	ASSERT_EQ(1, keys_of(p, self->buf, &key, 1, &self->r));
 
 	/* Group 1 and the resource changed; group 2 and node 1 did not. */
 	objs[0] = cn_std_objects[2];		/* group 1: online */
