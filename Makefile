@@ -23,7 +23,8 @@ SELFTEST_LIB_SRC := $(wildcard selftests/cn_*.c)
 SELFTEST_LIB_HDR := $(wildcard selftests/cn_*.h)
 KERNEL_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild Kbuild include/uapi/linux/clusnotify.h
 
-.PHONY: run all deps module selftests check check-host check-vm vm-shell style clean
+.PHONY: run all deps module selftests check check-host check-vm check-debug \
+	debug-kernel vm-shell style clean
 
 all: $(KSRC)/.extracted module selftests
 
@@ -57,6 +58,26 @@ check-host: all $(KSRC)/.extracted
 check-vm: all
 	@scripts/run-tests --vm-only
 
+# The debug kernel (KASAN, lockdep, PROVE_RCU, kmemleak, UBSAN, failslab),
+# built once from linux-source-6.1 and cached in build/debug-kernel; the
+# module is built against it from a copy of the sources, so the normal
+# build is never clobbered.
+DEBUG_KDIR := $(BUILD)/debug-kernel/linux
+DEBUG_SRC := $(BUILD)/debug-module
+
+debug-kernel:
+	@scripts/debug-kernel/build $(BUILD)/debug-kernel >/dev/null
+
+$(BUILD)/module-debug/clusnotify.ko: $(KERNEL_SRC) | debug-kernel
+	@mkdir -p $(DEBUG_SRC) $(BUILD)/module-debug
+	cp -r Kbuild kernel include $(DEBUG_SRC)/
+	$(MAKE) -C $(DEBUG_KDIR) M=$(DEBUG_SRC) W=1 modules
+	cp $(DEBUG_SRC)/kernel/clusnotify.ko $@
+
+check-debug: all $(BUILD)/module-debug/clusnotify.ko
+	@scripts/run-tests --vm-only --kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
+		--module $(BUILD)/module-debug/clusnotify.ko
+
 vm-shell: all
 	scripts/vm-run --add $(BUILD)/selftests --shell
 
@@ -68,6 +89,11 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-# The main job: boot the VM, load the module and run the demo in it.
+# The main job, until the simulator exists: boot the VM, load the module,
+# run the raw-syscall reference flow (producer and consumer) against it and
+# show what the module reports.
 run: all
-	scripts/vm-run --add $(BUILD)/selftests -- sh -c 'cat /sys/module/clusnotify/parameters/*; ls -l /dev/clusnotify'
+	scripts/vm-run --add $(BUILD)/selftests -- sh -c '\
+		echo "== module parameters"; grep . /sys/module/clusnotify/parameters/*; \
+		echo "== ABI reference flow"; /opt/selftests/abi_reference_test || exit 1; \
+		echo "== kernel log"; dmesg | grep clusnotify'
