@@ -464,7 +464,7 @@ static void *post_loop(void *arg)
 
 	while (!CN_TEST(o->stop) && !o->err) {
 		o->err = cn_post1(&o->env->nl, o->env->cid, &grp);
-		o->posts++;
+		__atomic_fetch_add(&o->posts, 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -489,6 +489,10 @@ TEST_F(conc, ports_come_and_go_while_events_flow)
 			cn_drain(p);
 		close(p);
 	}
+	/* On a loaded machine the poster may not have run yet: let it post. */
+	for (i = 0; i < 1000 && !__atomic_load_n(&o.posts, __ATOMIC_RELAXED);
+	     i++)
+		usleep(10000);
 	CN_SET(o.stop);
 	ASSERT_EQ(0, join_within(th, NULL, 10000));
 	EXPECT_EQ(0, o.err);
