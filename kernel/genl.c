@@ -4,6 +4,8 @@
  *
  * Every attribute has a policy and the family validates strictly (no
  * resv_start_op), so unknown or malformed attributes never reach a handler.
+ * String lengths are left to cn_str_check(), so an over-long name gets
+ * -ENAMETOOLONG here as it does on the ioctl side.
  * Mutating commands need CAP_SYS_ADMIN over the socket (netlink_capable).
  * The socket that registered a cluster is its session: the netlink notifier
  * at the bottom ends the session when that socket is released, which is
@@ -25,14 +27,10 @@
 static const struct nla_policy cn_obj_policy[CLUSNOTIFY_OBJ_A_MAX + 1] = {
 	[CLUSNOTIFY_OBJ_A_TYPE] = NLA_POLICY_RANGE(NLA_U32, 1,
 						   CLUSNOTIFY_OBJ_MAX),
-	[CLUSNOTIFY_OBJ_A_ID] = { .type = NLA_NUL_STRING,
-				  .len = CLUSNOTIFY_NAME_MAX },
-	[CLUSNOTIFY_OBJ_A_NAME] = { .type = NLA_NUL_STRING,
-				    .len = CLUSNOTIFY_NAME_MAX },
-	[CLUSNOTIFY_OBJ_A_PARENT] = { .type = NLA_NUL_STRING,
-				      .len = CLUSNOTIFY_NAME_MAX },
-	[CLUSNOTIFY_OBJ_A_TYPE_NAME] = { .type = NLA_NUL_STRING,
-					 .len = CLUSNOTIFY_NAME_MAX },
+	[CLUSNOTIFY_OBJ_A_ID] = { .type = NLA_NUL_STRING },
+	[CLUSNOTIFY_OBJ_A_NAME] = { .type = NLA_NUL_STRING },
+	[CLUSNOTIFY_OBJ_A_PARENT] = { .type = NLA_NUL_STRING },
+	[CLUSNOTIFY_OBJ_A_TYPE_NAME] = { .type = NLA_NUL_STRING },
 	[CLUSNOTIFY_OBJ_A_STATE] = { .type = NLA_U32 },
 	[CLUSNOTIFY_OBJ_A_STATE_SEQ] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_OBJ_A_PAD] = { .type = NLA_REJECT },
@@ -43,33 +41,19 @@ static const struct nla_policy cn_ev_policy[CLUSNOTIFY_EV_A_MAX + 1] = {
 							 CLUSNOTIFY_OBJ_MAX),
 	[CLUSNOTIFY_EV_A_V2_FLAG] = { .type = NLA_U64 },
 	[CLUSNOTIFY_EV_A_V1_CHANGE] = { .type = NLA_U32 },
-	[CLUSNOTIFY_EV_A_ID] = { .type = NLA_NUL_STRING,
-				 .len = CLUSNOTIFY_NAME_MAX },
-	[CLUSNOTIFY_EV_A_PARENT] = { .type = NLA_NUL_STRING,
-				     .len = CLUSNOTIFY_NAME_MAX },
-	[CLUSNOTIFY_EV_A_NAME] = { .type = NLA_NUL_STRING,
-				   .len = CLUSNOTIFY_NAME_MAX },
-	[CLUSNOTIFY_EV_A_TYPE_NAME] = { .type = NLA_NUL_STRING,
-					.len = CLUSNOTIFY_NAME_MAX },
+	[CLUSNOTIFY_EV_A_ID] = { .type = NLA_NUL_STRING },
+	[CLUSNOTIFY_EV_A_PARENT] = { .type = NLA_NUL_STRING },
+	[CLUSNOTIFY_EV_A_NAME] = { .type = NLA_NUL_STRING },
+	[CLUSNOTIFY_EV_A_TYPE_NAME] = { .type = NLA_NUL_STRING },
 	[CLUSNOTIFY_EV_A_PAYLOAD] = { .type = NLA_BINARY,
 				      .len = CLUSNOTIFY_PAYLOAD_MAX },
 	[CLUSNOTIFY_EV_A_STATE] = { .type = NLA_U32 },
 	[CLUSNOTIFY_EV_A_PAD] = { .type = NLA_REJECT },
 };
 
-/* The lists: only their element attribute may appear inside. */
-static const struct nla_policy cn_objects_policy[CLUSNOTIFY_A_OBJECT + 1] = {
-	[CLUSNOTIFY_A_OBJECT] = NLA_POLICY_NESTED(cn_obj_policy),
-};
-
-static const struct nla_policy cn_events_policy[CLUSNOTIFY_A_EVENT + 1] = {
-	[CLUSNOTIFY_A_EVENT] = NLA_POLICY_NESTED(cn_ev_policy),
-};
-
 static const struct nla_policy cn_policy[CLUSNOTIFY_A_MAX + 1] = {
 	[CLUSNOTIFY_A_CLUSTER_ID] = { .type = NLA_U32 },
-	[CLUSNOTIFY_A_CLUSTER_NAME] = { .type = NLA_NUL_STRING,
-					.len = CLUSNOTIFY_NAME_MAX },
+	[CLUSNOTIFY_A_CLUSTER_NAME] = { .type = NLA_NUL_STRING },
 	[CLUSNOTIFY_A_CLUSTER_UID] = { .type = NLA_U32 },
 	[CLUSNOTIFY_A_CLUSTER_GID] = { .type = NLA_U32 },
 	[CLUSNOTIFY_A_CLUSTER_MODE] = NLA_POLICY_MAX(NLA_U32, 0777),
@@ -78,10 +62,8 @@ static const struct nla_policy cn_policy[CLUSNOTIFY_A_MAX + 1] = {
 	[CLUSNOTIFY_A_CLUSTER_UP] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_A_CLUSTER_OBJECTS] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_A_CLUSTER_FILTERS] = { .type = NLA_REJECT },
-	[CLUSNOTIFY_A_OBJECTS] = NLA_POLICY_NESTED(cn_objects_policy),
-	[CLUSNOTIFY_A_OBJECT] = { .type = NLA_REJECT },
-	[CLUSNOTIFY_A_EVENTS] = NLA_POLICY_NESTED(cn_events_policy),
-	[CLUSNOTIFY_A_EVENT] = { .type = NLA_REJECT },
+	[CLUSNOTIFY_A_OBJECT] = NLA_POLICY_NESTED(cn_obj_policy),
+	[CLUSNOTIFY_A_EVENT] = NLA_POLICY_NESTED(cn_ev_policy),
 	[CLUSNOTIFY_A_POSTED] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_A_QUEUED] = { .type = NLA_REJECT },
 	[CLUSNOTIFY_A_LOST] = { .type = NLA_REJECT },
@@ -331,21 +313,24 @@ static int cn_parse_object(const struct nlattr *a, struct cn_object_spec *spec,
 	return 0;
 }
 
-/* Count the entries of a list attribute, refusing more than max_batch. */
-static int cn_list_len(const struct nlattr *list,
-		       struct netlink_ext_ack *extack)
+/*
+ * OBJECT and EVENT attributes repeat at the top level of the message (the
+ * family's policy validated every one of them). Count those of @type,
+ * refusing none and more than max_batch.
+ */
+static int cn_list_len(struct genl_info *info, int type)
 {
 	const struct nlattr *a;
 	int rem, n = 0;
 
-	nla_for_each_nested(a, list, rem)
-		n++;
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem)
+		n += nla_type(a) == type;
 	if (!n) {
-		NL_SET_ERR_MSG_ATTR(extack, list, "empty list");
+		NL_SET_ERR_MSG(info->extack, "no entries");
 		return -EINVAL;
 	}
 	if (n > READ_ONCE(cn_max_batch)) {
-		NL_SET_ERR_MSG_ATTR(extack, list, "more than max_batch entries");
+		NL_SET_ERR_MSG(info->extack, "more than max_batch entries");
 		return -E2BIG;
 	}
 	return n;
@@ -387,11 +372,10 @@ static int cn_nl_publish(struct sk_buff *skb, struct genl_info *info)
 	const struct nlattr *a;
 	int ret, n, i, rem, fresh = 0;
 
-	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID) ?:
-	      cn_require(info, CLUSNOTIFY_A_OBJECTS);
+	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID);
 	if (ret)
 		return ret;
-	n = cn_list_len(tb[CLUSNOTIFY_A_OBJECTS], info->extack);
+	n = cn_list_len(info, CLUSNOTIFY_A_OBJECT);
 	if (n < 0)
 		return n;
 	cands = kvcalloc(n, sizeof(*cands), GFP_KERNEL_ACCOUNT);
@@ -404,7 +388,9 @@ static int cn_nl_publish(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	i = 0;
-	nla_for_each_nested(a, tb[CLUSNOTIFY_A_OBJECTS], rem) {
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != CLUSNOTIFY_A_OBJECT)
+			continue;
 		ret = cn_parse_object(a, &spec, true, info->extack);
 		if (ret)
 			goto out_unlock;
@@ -451,11 +437,10 @@ static int cn_nl_remove(struct sk_buff *skb, struct genl_info *info)
 	const struct nlattr *a;
 	int ret, n, i = 0, rem;
 
-	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID) ?:
-	      cn_require(info, CLUSNOTIFY_A_OBJECTS);
+	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID);
 	if (ret)
 		return ret;
-	n = cn_list_len(tb[CLUSNOTIFY_A_OBJECTS], info->extack);
+	n = cn_list_len(info, CLUSNOTIFY_A_OBJECT);
 	if (n < 0)
 		return n;
 	objs = kvcalloc(n, sizeof(*objs), GFP_KERNEL);
@@ -467,9 +452,11 @@ static int cn_nl_remove(struct sk_buff *skb, struct genl_info *info)
 		ret = PTR_ERR(c);
 		goto out_free;
 	}
-	nla_for_each_nested(a, tb[CLUSNOTIFY_A_OBJECTS], rem) {
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		int j;
 
+		if (nla_type(a) != CLUSNOTIFY_A_OBJECT)
+			continue;
 		ret = cn_parse_object(a, &spec, false, info->extack);
 		if (ret)
 			goto out_unlock;
@@ -693,11 +680,10 @@ static int cn_nl_post(struct sk_buff *skb, struct genl_info *info)
 	int ret, n, i = 0, rem, fresh = 0;
 	void *hdr;
 
-	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID) ?:
-	      cn_require(info, CLUSNOTIFY_A_EVENTS);
+	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID);
 	if (ret)
 		return ret;
-	n = cn_list_len(tb[CLUSNOTIFY_A_EVENTS], info->extack);
+	n = cn_list_len(info, CLUSNOTIFY_A_EVENT);
 	if (n < 0)
 		return n;
 	items = kvcalloc(n, sizeof(*items), GFP_KERNEL_ACCOUNT);
@@ -713,7 +699,9 @@ static int cn_nl_post(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	/* The whole batch is checked and allocated before any of it applies. */
-	nla_for_each_nested(a, tb[CLUSNOTIFY_A_EVENTS], rem) {
+	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) != CLUSNOTIFY_A_EVENT)
+			continue;
 		ret = cn_parse_event(c, a, &items[i++], &fresh, info->extack);
 		if (ret)
 			goto out_unlock;

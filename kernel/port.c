@@ -509,6 +509,7 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st)
 	st->next_seq = port->next_seq;
 	st->flags = port->shut ? CLUSNOTIFY_PORT_F_SHUTDOWN : 0;
 	spin_unlock(&port->lock);
+	st->port_id = port->id;
 	st->filters = READ_ONCE(port->nr_filters);
 }
 

@@ -189,7 +189,7 @@ TEST(end_to_end_v1_and_v2)
 	const struct nlattr *a;
 	uint16_t family = 0;
 	uint32_t cid = 0, seq = 0, state;
-	size_t reply_len, nest, ev, i;
+	size_t reply_len, ev, i;
 	struct req r;
 	char name[64], upper[64], got_name[64];
 	int sock, port, seen_v1 = 0, seen_v2 = 0;
@@ -221,18 +221,16 @@ TEST(end_to_end_v1_and_v2)
 	cid = attr_u32(a);
 	ASSERT_NE(0, cid);
 
-	/* 4. Publish one group: OBJECTS { OBJECT { TYPE, ID, NAME, STATE } }. */
+	/* 4. Publish one group: OBJECT { TYPE, ID, NAME, STATE }, repeatable. */
 	req_init(&r, family, CLUSNOTIFY_CMD_OBJECT_PUBLISH,
 		 CLUSNOTIFY_GENL_VERSION);
 	put_u32(&r, CLUSNOTIFY_A_CLUSTER_ID, cid);
-	nest = nest_start(&r, CLUSNOTIFY_A_OBJECTS);
 	ev = nest_start(&r, CLUSNOTIFY_A_OBJECT);
 	put_u32(&r, CLUSNOTIFY_OBJ_A_TYPE, CLUSNOTIFY_OBJ_GROUP);
 	put_str(&r, CLUSNOTIFY_OBJ_A_ID, GROUP_ID);
 	put_str(&r, CLUSNOTIFY_OBJ_A_NAME, "Web Group");
 	put_u32(&r, CLUSNOTIFY_OBJ_A_STATE, GROUP_OFFLINE);
 	nest_end(&r, ev);
-	nest_end(&r, nest);
 	ASSERT_EQ(0, transact(sock, &r, ++seq, NULL, NULL));
 
 	/* 5. The consumer: one open() is one port. */
@@ -298,7 +296,6 @@ TEST(end_to_end_v1_and_v2)
 	/* 9. Post the group coming online, with its V1 bit and V2 kind. */
 	req_init(&r, family, CLUSNOTIFY_CMD_EVENT_POST, CLUSNOTIFY_GENL_VERSION);
 	put_u32(&r, CLUSNOTIFY_A_CLUSTER_ID, cid);
-	nest = nest_start(&r, CLUSNOTIFY_A_EVENTS);
 	ev = nest_start(&r, CLUSNOTIFY_A_EVENT);
 	put_u32(&r, CLUSNOTIFY_EV_A_OBJECT_TYPE, CLUSNOTIFY_OBJ_GROUP);
 	put_u64(&r, CLUSNOTIFY_EV_A_V2_FLAG, GROUP_STATE_V2);
@@ -309,7 +306,6 @@ TEST(end_to_end_v1_and_v2)
 	put_attr(&r, CLUSNOTIFY_EV_A_PAYLOAD, &state, sizeof(state));
 	put_u32(&r, CLUSNOTIFY_EV_A_STATE, GROUP_ONLINE);
 	nest_end(&r, ev);
-	nest_end(&r, nest);
 	ASSERT_EQ(0, transact(sock, &r, ++seq, reply, &reply_len));
 	a = find_attr(reply, reply_len, CLUSNOTIFY_A_POSTED);
 	ASSERT_NE(NULL, a);

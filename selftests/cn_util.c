@@ -775,7 +775,7 @@ static void cn_put_objects(struct cn_msg *m, const struct cn_obj_desc *o,
 {
 	int i;
 
-	cn_msg_nest_start(m, CLUSNOTIFY_A_OBJECTS);
+	/* Each object is one top-level OBJECT attribute. */
 	for (i = 0; i < n; i++) {
 		cn_msg_nest_start(m, CLUSNOTIFY_A_OBJECT);
 		cn_msg_put_u32(m, CLUSNOTIFY_OBJ_A_TYPE, o[i].type);
@@ -792,7 +792,6 @@ static void cn_put_objects(struct cn_msg *m, const struct cn_obj_desc *o,
 			cn_msg_put_u32(m, CLUSNOTIFY_OBJ_A_STATE, o[i].state);
 		cn_msg_nest_end(m);
 	}
-	cn_msg_nest_end(m);
 }
 
 static int cn_objects_cmd(struct cn_nl *nl, __u8 cmd, __u32 cluster,
@@ -827,7 +826,7 @@ void cn_msg_put_events(struct cn_msg *m, const struct cn_event *ev, int n)
 {
 	int i;
 
-	cn_msg_nest_start(m, CLUSNOTIFY_A_EVENTS);
+	/* Each event is one top-level EVENT attribute. */
 	for (i = 0; i < n; i++) {
 		const struct cn_event *e = &ev[i];
 
@@ -854,7 +853,6 @@ void cn_msg_put_events(struct cn_msg *m, const struct cn_event *ev, int n)
 			cn_msg_put_u32(m, CLUSNOTIFY_EV_A_STATE, e->state);
 		cn_msg_nest_end(m);
 	}
-	cn_msg_nest_end(m);
 }
 
 static void cn_post_cb(const struct nlattr **tb, void *arg)

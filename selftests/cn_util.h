@@ -356,7 +356,7 @@ struct cn_post_reply {
 	bool has_posted, has_queued, has_lost;
 };
 
-/* Append events to an EVENTS nest of m (for hand-built requests). */
+/* Append events to m as top-level EVENT attributes (hand-built requests). */
 void cn_msg_put_events(struct cn_msg *m, const struct cn_event *ev, int n);
 
 int cn_post(struct cn_nl *nl, __u32 cluster, const struct cn_event *ev, int n,

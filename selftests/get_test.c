@@ -395,6 +395,24 @@ TEST_F(get, fdinfo_shows_counters_and_one_line_per_filter)
 	free(text);
 }
 
+/* PORT_STATS names the port as fdinfo (and the PORT_GET dump) do. */
+TEST_F(get, port_stats_carry_the_fdinfo_port_id)
+{
+	struct clusnotify_port_stats st;
+	char *text = malloc(8192), *line;
+	unsigned long long id = 0;
+
+	ASSERT_NE(NULL, text);
+	ASSERT_LT(0, cn_fdinfo_lines(self->env.port, text, 8192));
+	line = strstr(text, "port-id:");
+	ASSERT_NE(NULL, line);
+	ASSERT_EQ(1, sscanf(line, "port-id: %llu", &id));
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	EXPECT_NE(0, st.port_id);
+	EXPECT_EQ(id, st.port_id);
+	free(text);
+}
+
 static volatile sig_atomic_t alarms;
 
 static void on_alarm(int sig)

@@ -173,12 +173,10 @@ TEST_F(prod, unknown_and_output_only_attributes_are_einval)
 	cn_msg_init(&m, &self->env.nl, CLUSNOTIFY_CMD_OBJECT_PUBLISH,
 		    NLM_F_ACK);
 	cn_msg_put_u32(&m, CLUSNOTIFY_A_CLUSTER_ID, self->env.cid);
-	cn_msg_nest_start(&m, CLUSNOTIFY_A_OBJECTS);
 	cn_msg_nest_start(&m, CLUSNOTIFY_A_OBJECT);
 	cn_msg_put_u32(&m, CLUSNOTIFY_OBJ_A_TYPE, CLUSNOTIFY_OBJ_GROUP);
 	cn_msg_put_str(&m, CLUSNOTIFY_OBJ_A_ID, "g-seq");
 	cn_msg_put_u64(&m, CLUSNOTIFY_OBJ_A_STATE_SEQ, 5);
-	cn_msg_nest_end(&m);
 	cn_msg_nest_end(&m);
 	EXPECT_EQ(-EINVAL, cn_nl_transact(&self->env.nl, &m, NULL, NULL));
 	cn_msg_free(&m);
@@ -186,12 +184,10 @@ TEST_F(prod, unknown_and_output_only_attributes_are_einval)
 	/* An unknown attribute inside an event. */
 	cn_msg_init(&m, &self->env.nl, CLUSNOTIFY_CMD_EVENT_POST, NLM_F_ACK);
 	cn_msg_put_u32(&m, CLUSNOTIFY_A_CLUSTER_ID, self->env.cid);
-	cn_msg_nest_start(&m, CLUSNOTIFY_A_EVENTS);
 	cn_msg_nest_start(&m, CLUSNOTIFY_A_EVENT);
 	cn_msg_put_u32(&m, CLUSNOTIFY_EV_A_OBJECT_TYPE, CLUSNOTIFY_OBJ_GROUP);
 	cn_msg_put_u64(&m, CLUSNOTIFY_EV_A_V2_FLAG, CN_V2_GROUP_STATE);
 	cn_msg_put_u32(&m, CLUSNOTIFY_EV_A_MAX + 1, 0);
-	cn_msg_nest_end(&m);
 	cn_msg_nest_end(&m);
 	EXPECT_EQ(-EINVAL, cn_nl_transact(&self->env.nl, &m, NULL, NULL));
 	cn_msg_free(&m);
@@ -215,7 +211,7 @@ TEST_F(prod, required_attributes_are_einval_when_missing)
 		cn_msg_free(&m);
 		if (cmds[i] == CLUSNOTIFY_CMD_CLUSTER_UNREGISTER)
 			continue;
-		/* CLUSTER_ID but no OBJECTS / EVENTS. */
+		/* CLUSTER_ID but no OBJECT / EVENT. */
 		cn_msg_init(&m, &self->env.nl, cmds[i], NLM_F_ACK);
 		cn_msg_put_u32(&m, CLUSNOTIFY_A_CLUSTER_ID, self->env.cid);
 		EXPECT_EQ(-EINVAL, cn_nl_transact(&self->env.nl, &m, NULL,
@@ -524,33 +520,88 @@ TEST_F(prod, post_reply_counts_posted_queued_lost)
 }
 
 /*
- * The biggest payload a producer can send travels intact. That is 65500
- * bytes, not CLUSNOTIFY_PAYLOAD_MAX (65536): an attribute's nla_len is 16
- * bits, and the payload sits inside the EVENT and EVENTS nests together
- * with the event's type and flag attributes (4 + 4 + 8 + 12 + 4 bytes of
- * headers and attributes, the rest padded to 4).
+ * The biggest payload a producer may send, CLUSNOTIFY_PAYLOAD_MAX bytes,
+ * travels intact with four strings of CLUSNOTIFY_NAME_MAX bytes beside it,
+ * and one byte more is refused by the attribute policy (-ERANGE).
  */
 TEST_F(prod, biggest_payload_round_trips)
 {
-	size_t len = 65500, i;
-	unsigned char *pl = malloc(len);
+	size_t len = CLUSNOTIFY_PAYLOAD_MAX, i;
+	unsigned char *pl = malloc(len + 1);
+	char *s = malloc(CLUSNOTIFY_NAME_MAX + 1);
 	struct cn_event ev = {
 		.type = CLUSNOTIFY_OBJ_GROUP, .v2 = CN_V2_GROUP_STATE,
 	};
 
 	ASSERT_NE(NULL, pl);
-	for (i = 0; i < len; i++)
+	ASSERT_NE(NULL, s);
+	for (i = 0; i <= len; i++)
 		pl[i] = (i * 31) ^ (i >> 8);
+	memset(s, 's', CLUSNOTIFY_NAME_MAX);
+	s[CLUSNOTIFY_NAME_MAX] = 0;
 	ev.payload = pl;
 	ev.payload_len = len;
+	ev.id = ev.parent = ev.name = ev.type_name = s;
 	ASSERT_EQ(0, cn_add_v2(self->env.port, self->env.cid,
 			       CLUSNOTIFY_OBJ_GROUP, CN_V2_GROUP_STATE, 1, 1));
 	ASSERT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev));
 	ASSERT_EQ(0, cn_get_rec(self->env.port, self->buf, 0, &self->r));
 	EXPECT_EQ(len, self->r.hdr.payload_len);
 	EXPECT_EQ(0, memcmp(pl, self->r.payload, len));
-	EXPECT_EQ(cn_record_size(len, 0, 0, 0, 0), self->r.hdr.size);
+	EXPECT_EQ(CLUSNOTIFY_NAME_MAX, self->r.hdr.name_len);
+	EXPECT_EQ(cn_record_size(len, CLUSNOTIFY_NAME_MAX, CLUSNOTIFY_NAME_MAX,
+				 CLUSNOTIFY_NAME_MAX, CLUSNOTIFY_NAME_MAX),
+		  self->r.hdr.size);
+
+	ev.payload_len = len + 1;
+	ev.id = ev.parent = ev.name = ev.type_name = NULL;
+	EXPECT_EQ(-ERANGE, cn_post1(&self->env.nl, self->env.cid, &ev));
+	EXPECT_EQ(0, cn_drain(self->env.port));
+	free(s);
 	free(pl);
+}
+
+/*
+ * Events are top-level attributes, so a batch is not capped by one
+ * attribute's 64 KiB: 2048 events with names (about 170 KiB, within the
+ * default socket send buffer) go in one message.
+ */
+TEST_F(prod, batch_bigger_than_64k_in_one_message)
+{
+	struct cn_event *ev = calloc(2048, sizeof(*ev));
+	struct cn_post_reply rep;
+	int i;
+
+	ASSERT_NE(NULL, ev);
+	for (i = 0; i < 2048; i++) {
+		ev[i] = ev_group1;
+		ev[i].name = "a-group-name-of-some-length";
+	}
+	ASSERT_EQ(0, cn_add_v1(self->env.port, self->env.cid, CN_V1_ALL, 1, 1));
+	ASSERT_EQ(0, cn_post(&self->env.nl, self->env.cid, ev, 2048, &rep));
+	EXPECT_EQ(2048, rep.posted);
+	EXPECT_EQ(2048, rep.queued);
+	EXPECT_EQ(2048, cn_drain(self->env.port));
+	free(ev);
+}
+
+/* Over-long names get the same errno as on the ioctl side. */
+TEST_F(prod, overlong_names_are_enametoolong)
+{
+	char *name = malloc(CLUSNOTIFY_NAME_MAX + 2);
+	struct cn_event ev = ev_group1;
+	__u32 id;
+
+	ASSERT_NE(NULL, name);
+	memset(name, 'n', CLUSNOTIFY_NAME_MAX + 1);
+	name[CLUSNOTIFY_NAME_MAX + 1] = 0;
+	EXPECT_EQ(-ENAMETOOLONG, cn_register(&self->env.nl, name, &id));
+	ev.name = name;
+	EXPECT_EQ(-ENAMETOOLONG, cn_post1(&self->env.nl, self->env.cid, &ev));
+	/* CLUSNOTIFY_NAME_MAX bytes are fine. */
+	name[CLUSNOTIFY_NAME_MAX] = 0;
+	EXPECT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev));
+	free(name);
 }
 
 TEST_F(prod, max_batch_is_e2big)

@@ -192,16 +192,17 @@
  *	CLUSTER_MODE, CLUSTER_FLAGS, CLUSTER_UP, CLUSTER_OBJECTS,
  *	CLUSTER_FILTERS.
  * CLUSNOTIFY_CMD_OBJECT_PUBLISH (admin, session only)
- *	CLUSTER_ID (R), OBJECTS (R): nested OBJECT entries, each with
- *	OBJ_TYPE (R), OBJ_ID (R), OBJ_NAME, OBJ_PARENT, OBJ_TYPE_NAME,
- *	OBJ_STATE. Inserts or updates objects silently, except that an
- *	update changing the state of an object queues its *_STATE record
- *	(the reconnect rule). All or nothing: on error nothing changes.
+ *	CLUSTER_ID (R), one or more OBJECT (nested), each with OBJ_TYPE
+ *	(R), OBJ_ID (R), OBJ_NAME, OBJ_PARENT, OBJ_TYPE_NAME, OBJ_STATE.
+ *	Inserts or updates objects silently, except that an update
+ *	changing the state of an object queues its *_STATE record (the
+ *	reconnect rule). All or nothing: on error nothing changes.
  * CLUSNOTIFY_CMD_OBJECT_REMOVE (admin, session only)
- *	CLUSTER_ID (R), OBJECTS (R) with OBJ_TYPE and OBJ_ID. Silent.
+ *	CLUSTER_ID (R), one or more OBJECT with OBJ_TYPE and OBJ_ID. All
+ *	must exist (else -ENOENT, and nothing is removed). Silent.
  * CLUSNOTIFY_CMD_OBJECT_GET (dump): CLUSTER_ID (R); one OBJECT per message.
  * CLUSNOTIFY_CMD_EVENT_POST (admin, session only)
- *	CLUSTER_ID (R), EVENTS (R): nested EVENT entries, each with
+ *	CLUSTER_ID (R), one or more EVENT (nested), each with
  *	EV_OBJECT_TYPE (R), EV_V2_FLAG (one bit), EV_V1_CHANGE (one bit), at
  *	least one of the two, EV_ID, EV_PARENT, EV_NAME, EV_TYPE_NAME,
  *	EV_PAYLOAD, EV_STATE. The batch is validated whole before any
@@ -212,9 +213,18 @@
  *	Per port: PORT_ID, PORT_UID, PORT_PID, PORT_QUEUED, PORT_DELIVERED,
  *	PORT_LOST, PORT_NEXT_SEQ, PORT_FILTERS.
  *
+ * OBJECT and EVENT are repeated at the top level of the message rather than
+ * nested in one list attribute, whose 16-bit length would cap a batch at
+ * 64 KiB: a batch is bounded by max_batch and the socket's send buffer
+ * only, an event by one attribute (hence CLUSNOTIFY_PAYLOAD_MAX). A batch
+ * of more than max_batch entries gets -E2BIG.
+ *
  * Errors come back as netlink error messages carrying -errno; -EPERM
  * without CAP_SYS_ADMIN, -EACCES when the cluster belongs to another
- * session, -ENOTCONN when the cluster is down, -ENOENT unknown cluster.
+ * session, -ENOTCONN when the cluster is down, -ENOENT unknown cluster,
+ * -ENAMETOOLONG and -EILSEQ for strings as on the ioctl side, and what
+ * the attribute policies return (-EINVAL, -ERANGE for a value out of
+ * range) with an extended ack message.
  */
 #ifndef _UAPI_LINUX_CLUSNOTIFY_H
 #define _UAPI_LINUX_CLUSNOTIFY_H
@@ -226,7 +236,8 @@
 #define CLUSNOTIFY_API_VERSION 1
 
 #define CLUSNOTIFY_NAME_MAX 1023	/* bytes of a string, NUL excluded */
-#define CLUSNOTIFY_PAYLOAD_MAX 65531	/* payload bytes: one netlink attribute */
+/* Payload bytes: an event with four strings of NAME_MAX fits one attribute */
+#define CLUSNOTIFY_PAYLOAD_MAX 60000
 #define CLUSNOTIFY_INFINITE 0xffffffffU	/* timeout_ms: wait forever */
 
 /* Feature bits of clusnotify_info.features */
@@ -415,9 +426,10 @@ struct clusnotify_port_stats {
 	__u64 next_seq;		/* seq the next record will carry */
 	__u32 filters;		/* filters on the port */
 	__u32 flags;		/* CLUSNOTIFY_PORT_F_* */
+	__u64 port_id;		/* as in fdinfo and CLUSNOTIFY_CMD_PORT_GET */
 };
 
-#define CLUSNOTIFY_PORT_STATS_SIZE_VER0 48
+#define CLUSNOTIFY_PORT_STATS_SIZE_VER0 56
 
 #define CLUSNOTIFY_IOC_MAGIC 0xC5
 #define CLUSNOTIFY_IOC_GET_INFO \
@@ -469,10 +481,8 @@ enum clusnotify_attr {
 	CLUSNOTIFY_A_CLUSTER_UP,	/* u8, out */
 	CLUSNOTIFY_A_CLUSTER_OBJECTS,	/* u32, out */
 	CLUSNOTIFY_A_CLUSTER_FILTERS,	/* u32, out */
-	CLUSNOTIFY_A_OBJECTS,		/* nested: CLUSNOTIFY_A_OBJECT... */
-	CLUSNOTIFY_A_OBJECT,		/* nested: CLUSNOTIFY_OBJ_A_* */
-	CLUSNOTIFY_A_EVENTS,		/* nested: CLUSNOTIFY_A_EVENT... */
-	CLUSNOTIFY_A_EVENT,		/* nested: CLUSNOTIFY_EV_A_* */
+	CLUSNOTIFY_A_OBJECT,		/* nested: CLUSNOTIFY_OBJ_A_*, repeated */
+	CLUSNOTIFY_A_EVENT,		/* nested: CLUSNOTIFY_EV_A_*, repeated */
 	CLUSNOTIFY_A_POSTED,		/* u32, out: events applied */
 	CLUSNOTIFY_A_QUEUED,		/* u64, out: records queued */
 	CLUSNOTIFY_A_LOST,		/* u64, out: records lost to overflow */
