@@ -221,8 +221,16 @@ static long cn_ioc_get(struct cn_port *port, unsigned int cmd,
 	ret = cn_copy_in(&g, sizeof(g), CLUSNOTIFY_GET_SIZE_VER0, cmd, arg);
 	if (ret)
 		return ret;
-	if (g.flags || g.__reserved)
+	if ((g.flags & ~CLUSNOTIFY_GET_F_LIMITS) || g.__reserved ||
+	    g.__reserved2)
 		return -EINVAL;
+	if (g.flags & CLUSNOTIFY_GET_F_LIMITS) {
+		if (_IOC_SIZE(cmd) < CLUSNOTIFY_GET_SIZE_VER1)
+			return -EINVAL;
+	} else if (g.max_payload || g.max_id || g.max_parent || g.max_name ||
+		   g.max_type) {
+		return -EINVAL;
+	}
 	ret = cn_port_get(port, &g);
 	/* buf_size is news on success and EMSGSIZE, timeout_ms on a signal */
 	if ((!ret || ret == -EMSGSIZE || ret == -ERESTARTSYS) &&

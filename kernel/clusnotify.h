@@ -71,6 +71,7 @@ struct cn_payload {
 	u32 name_len;
 	u32 type_len;
 	u32 data_len;	/* bytes of data[], a multiple of 8 */
+	u32 utf16_len[4];	/* id, parent, name, type in UTF-16 units */
 	char data[];	/* payload, pad to 8, id\0 parent\0 name\0 type\0, pad */
 };
 

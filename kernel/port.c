@@ -414,6 +414,25 @@ long cn_port_get(struct cn_port *port, struct clusnotify_get *get)
 		goto out_unlock;
 	}
 	size = cn_record_size(r->pl);
+	if (get->flags & CLUSNOTIFY_GET_F_LIMITS) {
+		const struct cn_payload *pl = r->pl;
+		bool fits = pl->payload_len <= get->max_payload &&
+			    pl->utf16_len[0] <= get->max_id &&
+			    pl->utf16_len[1] <= get->max_parent &&
+			    pl->utf16_len[2] <= get->max_name &&
+			    pl->utf16_len[3] <= get->max_type;
+
+		get->max_payload = pl->payload_len;
+		get->max_id = pl->utf16_len[0];
+		get->max_parent = pl->utf16_len[1];
+		get->max_name = pl->utf16_len[2];
+		get->max_type = pl->utf16_len[3];
+		if (!fits) {
+			get->buf_size = size;
+			ret = -EMSGSIZE;
+			goto out_unlock;
+		}
+	}
 	if (size > get->buf_size) {
 		get->buf_size = size;
 		ret = -EMSGSIZE;

@@ -11,6 +11,23 @@
 
 static const struct cn_str cn_empty = { "", 0 };
 
+/*
+ * UTF-16 code units of a valid UTF-8 string: one per code point, two for
+ * those above U+FFFF (lead bytes 0xF0-0xF4). What Windows' lpcch* count.
+ */
+static u32 cn_utf16_len(const struct cn_str *s)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < s->len; i++) {
+		u8 c = s->s[i];
+
+		if ((c & 0xc0) != 0x80)
+			n += c >= 0xf0 ? 2 : 1;
+	}
+	return n;
+}
+
 static char *cn_put_str(char *p, const struct cn_str *s)
 {
 	memcpy(p, s->s, s->len);
@@ -52,6 +69,10 @@ struct cn_payload *cn_payload_new(u32 cluster_id, const void *payload,
 	pl->name_len = name->len;
 	pl->type_len = type->len;
 	pl->data_len = len;
+	pl->utf16_len[0] = cn_utf16_len(id);
+	pl->utf16_len[1] = cn_utf16_len(parent);
+	pl->utf16_len[2] = cn_utf16_len(name);
+	pl->utf16_len[3] = cn_utf16_len(type);
 	if (payload_len)
 		memcpy(pl->data, payload, payload_len);
 	p = pl->data + ALIGN(payload_len, 8);

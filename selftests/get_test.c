@@ -413,6 +413,76 @@ TEST_F(get, port_stats_carry_the_fdinfo_port_id)
 	free(text);
 }
 
+/*
+ * GET with CLUSNOTIFY_GET_F_LIMITS: strings are measured in UTF-16 code
+ * units as Windows' lpcch* are. "gÜ𝄞" is 7 bytes of UTF-8 but 4 units
+ * (U+1D11E takes a surrogate pair); a name limit of 3 keeps the record and
+ * reports 4, a limit of 4 takes it.
+ */
+TEST_F(get, limits_count_utf16_units_and_keep_the_record)
+{
+	static const char name[] = "g\xc3\x9c\xf0\x9d\x84\x9e";
+	static const unsigned char payload[5] = { 1, 2, 3, 4, 5 };
+	struct cn_event ev = {
+		.type = CLUSNOTIFY_OBJ_GROUP, .v2 = CN_V2_GROUP_STATE,
+		.id = "gid", .name = name, .payload = payload,
+		.payload_len = sizeof(payload),
+	};
+	struct clusnotify_port_stats st;
+	struct clusnotify_get g = {
+		.buf = (uintptr_t)self->buf, .buf_size = CN_REC_BUF,
+		.flags = CLUSNOTIFY_GET_F_LIMITS, .max_payload = 5,
+		.max_id = 3, .max_parent = 0, .max_name = 3, .max_type = 0,
+	};
+
+	ASSERT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev));
+	EXPECT_EQ(-EMSGSIZE, cn_ioctl(self->env.port, CLUSNOTIFY_IOC_GET, &g));
+	EXPECT_EQ(4, g.max_name);
+	EXPECT_EQ(3, g.max_id);
+	EXPECT_EQ(5, g.max_payload);
+	EXPECT_EQ(0, g.max_parent);
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	EXPECT_EQ(1, st.queued);
+
+	/* The payload limit applies too. */
+	g.max_name = 4;
+	g.max_payload = 4;
+	EXPECT_EQ(-EMSGSIZE, cn_ioctl(self->env.port, CLUSNOTIFY_IOC_GET, &g));
+	EXPECT_EQ(5, g.max_payload);
+
+	g.max_payload = 5;
+	g.buf_size = CN_REC_BUF;
+	ASSERT_EQ(0, cn_ioctl(self->env.port, CLUSNOTIFY_IOC_GET, &g));
+	EXPECT_EQ(4, g.max_name);
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	EXPECT_EQ(0, st.queued);
+}
+
+TEST_F(get, limits_need_the_ver1_struct_and_the_flag)
+{
+	struct clusnotify_get g = {
+		.buf = (uintptr_t)self->buf, .buf_size = CN_REC_BUF,
+		.flags = CLUSNOTIFY_GET_F_LIMITS,
+	};
+	unsigned int ver0 = _IOC(_IOC_READ | _IOC_WRITE, CLUSNOTIFY_IOC_MAGIC,
+				 _IOC_NR(CLUSNOTIFY_IOC_GET),
+				 CLUSNOTIFY_GET_SIZE_VER0);
+
+	/* The flag with a VER0-sized struct: the limits would be missing. */
+	EXPECT_EQ(-EINVAL, cn_ioctl(self->env.port, ver0, &g));
+	/* Limits without the flag. */
+	g.flags = 0;
+	g.max_name = 10;
+	EXPECT_EQ(-EINVAL, cn_ioctl(self->env.port, CLUSNOTIFY_IOC_GET, &g));
+	g.max_name = 0;
+	g.__reserved2 = 1;
+	EXPECT_EQ(-EINVAL, cn_ioctl(self->env.port, CLUSNOTIFY_IOC_GET, &g));
+	/* A VER0 struct without the flag still works. */
+	g.__reserved2 = 0;
+	g.timeout_ms = 0;
+	EXPECT_EQ(-ETIMEDOUT, cn_ioctl(self->env.port, ver0, &g));
+}
+
 static volatile sig_atomic_t alarms;
 
 static void on_alarm(int sig)

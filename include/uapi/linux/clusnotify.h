@@ -106,7 +106,15 @@
  *	returns the record's size. Errors: -ETIMEDOUT (nothing arrived in
  *	time), -EMSGSIZE (buf too small: buf_size holds the size needed and
  *	the record stays at the head), -ESHUTDOWN (port shut down, also when
- *	it happens while waiting), -EFAULT. A signal interrupts the wait with
+ *	it happens while waiting), -EFAULT.
+ *	With CLUSNOTIFY_GET_F_LIMITS (struct of at least VER1 size, else
+ *	-EINVAL) the record is moved only if its payload fits max_payload
+ *	bytes and each string fits its max_* counted in UTF-16 code units,
+ *	as Windows counts lpcch*: otherwise -EMSGSIZE and the record stays.
+ *	Either way the max_* are rewritten to the record's own sizes. This
+ *	is what lets GetClusterNotify answer ERROR_MORE_DATA without losing
+ *	the event or buffering it. Without the flag the max_* must be 0.
+ *	A signal interrupts the wait with
  *	-EINTR or a transparent restart; timeout_ms is then rewritten to the
  *	time left, so a restarted call does not wait longer in total.
  *
@@ -379,15 +387,26 @@ struct clusnotify_remove {
 
 #define CLUSNOTIFY_REMOVE_SIZE_VER0 16
 
+/* clusnotify_get.flags */
+#define CLUSNOTIFY_GET_F_LIMITS (1U << 0)	/* apply the max_* (VER1) */
+
 struct clusnotify_get {
 	__u64 buf;		/* in: where the record goes */
 	__u32 buf_size;		/* in: capacity; out: size of the record */
 	__u32 timeout_ms;	/* in: ms, CLUSNOTIFY_INFINITE; out if EINTR */
-	__u32 flags;		/* none defined yet: 0 */
+	__u32 flags;		/* in: CLUSNOTIFY_GET_F_* */
 	__u32 __reserved;
+	/* VER1. With F_LIMITS, in: capacities; out: the record's sizes */
+	__u32 max_payload;	/* payload bytes */
+	__u32 max_id;		/* UTF-16 code units, NUL excluded */
+	__u32 max_parent;	/* UTF-16 code units, NUL excluded */
+	__u32 max_name;		/* UTF-16 code units, NUL excluded */
+	__u32 max_type;		/* UTF-16 code units, NUL excluded */
+	__u32 __reserved2;
 };
 
 #define CLUSNOTIFY_GET_SIZE_VER0 24
+#define CLUSNOTIFY_GET_SIZE_VER1 48
 
 /* clusnotify_record.flags */
 #define CLUSNOTIFY_RECORD_F_LOST (1U << 0)	/* overflow: lost records */
