@@ -380,7 +380,7 @@ TEST_F(fields, get_flags_and_reserved_are_einval)
 	ASSERT_EQ(0, cn_add_v2(self->env.port, self->env.cid,
 			       CLUSNOTIFY_OBJ_NODE, CN_V2_NODE_ALL, 1, 1));
 	ASSERT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev));
-	g.flags = 1;
+	g.flags = CLUSNOTIFY_GET_F_LIMITS << 1;	/* no such flag */
 	ASSERT_EQ(-EINVAL, cn_ioctl(self->env.port, CLUSNOTIFY_IOC_GET, &g));
 	g.flags = 0;
 	g.__reserved = 1;

@@ -27,7 +27,9 @@ int main(void)
 	      CLUSNOTIFY_OBJECT_QUERY_SIZE_VER0);
 	CHECK(sizeof(struct clusnotify_filter) == CLUSNOTIFY_FILTER_SIZE_VER0);
 	CHECK(sizeof(struct clusnotify_remove) == CLUSNOTIFY_REMOVE_SIZE_VER0);
-	CHECK(sizeof(struct clusnotify_get) == CLUSNOTIFY_GET_SIZE_VER0);
+	CHECK(sizeof(struct clusnotify_get) == CLUSNOTIFY_GET_SIZE_VER1);
+	CHECK(offsetof(struct clusnotify_get, max_payload) ==
+	      CLUSNOTIFY_GET_SIZE_VER0);
 	CHECK(sizeof(struct clusnotify_port_stats) ==
 	      CLUSNOTIFY_PORT_STATS_SIZE_VER0);
 	CHECK(sizeof(struct clusnotify_record) == 96);
