@@ -1,0 +1,1041 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * clusapi.h - the Windows Failover Cluster notification API on Linux.
+ *
+ * A program written against the Windows SDK's <clusapi.h> notification
+ * functions (CreateClusterNotifyPort[V2], RegisterClusterNotify[V2],
+ * GetClusterNotify[V2], CloseClusterNotifyPort, ...) compiles unchanged
+ * against this header and links with -lclusapi.  Names, constant values and
+ * structure layouts are those of the Windows documentation; the text is our
+ * own.
+ *
+ * The header is self-contained: it needs no <windows.h>.  When a program
+ * already has the Win32 base types (Wine or mingw headers define _WINDEF_),
+ * those are used and ours are skipped; every error code and Win32 macro is
+ * defined only if it is not defined yet.
+ *
+ * What differs from Windows, and why:
+ *
+ * - DWORD is uint32_t, LONG int32_t, BOOL int32_t, DWORD_PTR uintptr_t: the
+ *   Windows widths (a Linux "long" is 64 bits on LP64).  A DWORD_PTR
+ *   notification key keeps all 64 bits.
+ *
+ * - WCHAR is always one 2-byte UTF-16 code unit, so sizes, layouts and
+ *   character counts (every lpcch* argument) match Windows.  When the
+ *   compiler's wchar_t is 2 bytes (gcc/clang -fshort-wchar, as on Windows),
+ *   WCHAR is wchar_t and Windows sources with L"..." literals compile as they
+ *   are.  Otherwise WCHAR is char16_t in C++ and uint16_t in C, and literals
+ *   are written u"...".  Note that -fshort-wchar breaks the C library's wide
+ *   character functions (wprintf, wcslen, ...), which expect 4-byte wchar_t;
+ *   <clusapi_linux.h> offers UTF-8 conversions instead.
+ *
+ * - WINAPI is empty: there is a single calling convention.
+ *
+ * - Handles (HCLUSTER, HGROUP, HCHANGE, ...) are opaque, generation-checked
+ *   values, never pointers to memory: a stale or forged handle makes a call
+ *   fail with ERROR_INVALID_HANDLE.  INVALID_HANDLE_VALUE is
+ *   (HANDLE)(intptr_t)-1 as on Windows.
+ *
+ * - GetNotifyEventHandle() returns the notification port's file descriptor
+ *   cast to a HANDLE, not a Win32 event.  Recover it with
+ *   (int)(intptr_t)h and hand it to poll(2) or epoll(7): it is readable
+ *   exactly while notifications wait on the port.  It belongs to the port;
+ *   do not close it, CloseClusterNotifyPort() does.
+ *
+ * - GetLastError()/SetLastError() are provided by libclusapi (thread-local)
+ *   and are declared here unless <winbase.h> already did.
+ *
+ * - CLUSAPI_VERSION defaults to the newest version the header knows
+ *   (CLUSAPI_VERSION_GA); define it lower before including the header to hide
+ *   the V2 notification API (< CLUSAPI_VERSION_WINDOWS8) or the *Ex openers
+ *   (< CLUSAPI_VERSION_SERVER2008R2), as the SDK does.
+ *
+ * Linux-only extensions (producer API, batch reads, statistics, UTF-8
+ * helpers) are in <clusapi_linux.h>.
+ */
+#ifndef _CLUSNOTIFY_CLUSAPI_H
+#define _CLUSNOTIFY_CLUSAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Win32 base types
+ */
+#ifndef _WINDEF_
+
+typedef uint8_t BYTE, *PBYTE, *LPBYTE;
+typedef uint16_t WORD, *PWORD, *LPWORD;
+typedef uint32_t DWORD, *PDWORD, *LPDWORD;
+typedef uintptr_t DWORD_PTR, *PDWORD_PTR;
+typedef int32_t BOOL, *PBOOL, *LPBOOL;
+typedef int32_t LONG, *PLONG, *LPLONG;
+typedef uint32_t ULONG, *PULONG;
+typedef int64_t LONGLONG, *PLONGLONG;
+typedef uint64_t ULONGLONG, *PULONGLONG;
+typedef void *PVOID, *LPVOID;
+typedef void *HANDLE, *PHANDLE, *LPHANDLE;
+
+#if defined(__WCHAR_MAX__) && (__WCHAR_MAX__ <= 0xFFFF)
+typedef wchar_t WCHAR;		/* -fshort-wchar: L"..." is UTF-16 */
+#elif defined(__cplusplus) && __cplusplus >= 201103L
+typedef char16_t WCHAR;
+#else
+typedef uint16_t WCHAR;
+#endif
+typedef WCHAR *PWCHAR, *LPWSTR, *PWSTR;
+typedef const WCHAR *LPCWSTR, *PCWSTR;
+
+typedef struct HKEY__ *HKEY;
+typedef HKEY *PHKEY;
+
+#endif /* _WINDEF_ */
+
+#if !defined(_WINREG_) && !defined(__WINE_WINREG_H)
+typedef DWORD REGSAM;
+#endif
+
+#ifndef WINAPI
+#define WINAPI
+#endif
+#ifndef TRUE
+#define TRUE 1
+#endif
+#ifndef FALSE
+#define FALSE 0
+#endif
+#ifndef INVALID_HANDLE_VALUE
+#define INVALID_HANDLE_VALUE ((HANDLE)(intptr_t)-1)
+#endif
+#ifndef INFINITE
+#define INFINITE 0xFFFFFFFF
+#endif
+
+/* Generic and registry access rights (DesiredAccess, samDesired) */
+#ifndef GENERIC_READ
+#define GENERIC_READ 0x80000000
+#endif
+#ifndef GENERIC_WRITE
+#define GENERIC_WRITE 0x40000000
+#endif
+#ifndef GENERIC_EXECUTE
+#define GENERIC_EXECUTE 0x20000000
+#endif
+#ifndef GENERIC_ALL
+#define GENERIC_ALL 0x10000000
+#endif
+#ifndef MAXIMUM_ALLOWED
+#define MAXIMUM_ALLOWED 0x02000000
+#endif
+#ifndef KEY_QUERY_VALUE
+#define KEY_QUERY_VALUE 0x0001
+#endif
+#ifndef KEY_SET_VALUE
+#define KEY_SET_VALUE 0x0002
+#endif
+#ifndef KEY_CREATE_SUB_KEY
+#define KEY_CREATE_SUB_KEY 0x0004
+#endif
+#ifndef KEY_ENUMERATE_SUB_KEYS
+#define KEY_ENUMERATE_SUB_KEYS 0x0008
+#endif
+#ifndef KEY_NOTIFY
+#define KEY_NOTIFY 0x0010
+#endif
+#ifndef KEY_CREATE_LINK
+#define KEY_CREATE_LINK 0x0020
+#endif
+#ifndef KEY_READ
+#define KEY_READ 0x20019
+#endif
+#ifndef KEY_WRITE
+#define KEY_WRITE 0x20006
+#endif
+#ifndef KEY_EXECUTE
+#define KEY_EXECUTE 0x20019
+#endif
+#ifndef KEY_ALL_ACCESS
+#define KEY_ALL_ACCESS 0xF003F
+#endif
+
+/*
+ * Win32 error codes this API returns (values from the Windows "System Error
+ * Codes" documentation).
+ */
+#ifndef ERROR_SUCCESS
+#define ERROR_SUCCESS 0
+#endif
+#ifndef ERROR_INVALID_FUNCTION
+#define ERROR_INVALID_FUNCTION 1
+#endif
+#ifndef ERROR_FILE_NOT_FOUND
+#define ERROR_FILE_NOT_FOUND 2
+#endif
+#ifndef ERROR_TOO_MANY_OPEN_FILES
+#define ERROR_TOO_MANY_OPEN_FILES 4
+#endif
+#ifndef ERROR_ACCESS_DENIED
+#define ERROR_ACCESS_DENIED 5
+#endif
+#ifndef ERROR_INVALID_HANDLE
+#define ERROR_INVALID_HANDLE 6
+#endif
+#ifndef ERROR_NOT_ENOUGH_MEMORY
+#define ERROR_NOT_ENOUGH_MEMORY 8
+#endif
+#ifndef ERROR_OUTOFMEMORY
+#define ERROR_OUTOFMEMORY 14
+#endif
+#ifndef ERROR_NOT_READY
+#define ERROR_NOT_READY 21
+#endif
+#ifndef ERROR_NOT_SUPPORTED
+#define ERROR_NOT_SUPPORTED 50
+#endif
+#ifndef ERROR_INVALID_PARAMETER
+#define ERROR_INVALID_PARAMETER 87
+#endif
+#ifndef ERROR_INSUFFICIENT_BUFFER
+#define ERROR_INSUFFICIENT_BUFFER 122
+#endif
+#ifndef ERROR_INVALID_NAME
+#define ERROR_INVALID_NAME 123
+#endif
+#ifndef ERROR_BUSY
+#define ERROR_BUSY 170
+#endif
+#ifndef ERROR_ALREADY_EXISTS
+#define ERROR_ALREADY_EXISTS 183
+#endif
+#ifndef ERROR_MORE_DATA
+#define ERROR_MORE_DATA 234
+#endif
+#ifndef WAIT_TIMEOUT
+#define WAIT_TIMEOUT 258
+#endif
+#ifndef ERROR_NO_MORE_ITEMS
+#define ERROR_NO_MORE_ITEMS 259
+#endif
+#ifndef ERROR_NO_UNICODE_TRANSLATION
+#define ERROR_NO_UNICODE_TRANSLATION 1113
+#endif
+#ifndef ERROR_NOT_FOUND
+#define ERROR_NOT_FOUND 1168
+#endif
+#ifndef RPC_S_SERVER_UNAVAILABLE
+#define RPC_S_SERVER_UNAVAILABLE 1722
+#endif
+#ifndef RPC_S_PROCNUM_OUT_OF_RANGE
+#define RPC_S_PROCNUM_OUT_OF_RANGE 1745
+#endif
+#ifndef ERROR_RESOURCE_NOT_FOUND
+#define ERROR_RESOURCE_NOT_FOUND 5007
+#endif
+#ifndef ERROR_GROUP_NOT_FOUND
+#define ERROR_GROUP_NOT_FOUND 5013
+#endif
+#ifndef ERROR_CLUSTER_NODE_NOT_FOUND
+#define ERROR_CLUSTER_NODE_NOT_FOUND 5042
+#endif
+#ifndef ERROR_CLUSTER_NETWORK_NOT_FOUND
+#define ERROR_CLUSTER_NETWORK_NOT_FOUND 5045
+#endif
+#ifndef ERROR_CLUSTER_NETINTERFACE_NOT_FOUND
+#define ERROR_CLUSTER_NETINTERFACE_NOT_FOUND 5047
+#endif
+#ifndef ERROR_CLUSTER_NODE_DOWN
+#define ERROR_CLUSTER_NODE_DOWN 5050
+#endif
+#ifndef ERROR_CLUSTER_NODE_NOT_READY
+#define ERROR_CLUSTER_NODE_NOT_READY 5072
+#endif
+#ifndef ERROR_CLUSTER_NODE_SHUTTING_DOWN
+#define ERROR_CLUSTER_NODE_SHUTTING_DOWN 5073
+#endif
+#ifndef ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND
+#define ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078
+#endif
+/* "The Failover Clustering feature is not installed on this node." */
+#ifndef ERROR_CLUSTER_NOT_INSTALLED
+#define ERROR_CLUSTER_NOT_INSTALLED 5932
+#endif
+/* winerror.h spells it without CLUSTER_ */
+#ifndef ERROR_GROUPSET_NOT_FOUND
+#define ERROR_GROUPSET_NOT_FOUND 5992
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifndef _WINBASE_
+DWORD WINAPI GetLastError(void);
+void WINAPI SetLastError(DWORD dwErrCode);
+#endif
+
+/*
+ * API versions.  The V2 notification API needs CLUSAPI_VERSION_WINDOWS8, the
+ * *Ex openers CLUSAPI_VERSION_SERVER2008R2.
+ */
+#define CLUSAPI_VERSION_SERVER2008	0x00000600
+#define CLUSAPI_VERSION_SERVER2008R2	0x00000700
+#define CLUSAPI_VERSION_WINDOWS8	0x00000701
+#define CLUSAPI_VERSION_WINDOWSBLUE	0x00000702
+#define CLUSAPI_VERSION_WINTHRESHOLD	0x00000703
+#define CLUSAPI_VERSION_RS3		0x00000A00
+#define CLUSAPI_VERSION_NI		0x00000A0C
+#define CLUSAPI_VERSION_CU		0x00000C03
+#define CLUSAPI_VERSION_ZN		0x00000C04
+#define CLUSAPI_VERSION_GA		0x00000C05
+
+#ifndef CLUSAPI_VERSION
+#define CLUSAPI_VERSION CLUSAPI_VERSION_GA
+#endif
+
+/* Cluster version numbers (CLUSTERVERSIONINFO), not Windows versions */
+#define CLUSTER_VERSION_FLAG_MIXED_MODE	0x00000001
+#define CLUSTER_VERSION_UNKNOWN		0xFFFFFFFF
+
+#define NT4_MAJOR_VERSION		1
+#define NT4SP4_MAJOR_VERSION		2
+#define NT5_MAJOR_VERSION		3
+#define NT51_MAJOR_VERSION		4
+#define NT6_MAJOR_VERSION		5
+#define NT7_MAJOR_VERSION		6
+#define NT8_MAJOR_VERSION		7
+#define NT9_MAJOR_VERSION		8
+#define NT10_MAJOR_VERSION		9
+#define NT11_MAJOR_VERSION		10
+#define NT12_MAJOR_VERSION		11
+#define NT13_MAJOR_VERSION		12
+
+#define WS2016_TP4_UPGRADE_VERSION	6
+#define WS2016_TP5_UPGRADE_VERSION	7
+#define WS2016_RTM_UPGRADE_VERSION	8
+
+#define CLUSTER_MAKE_VERSION(_maj, _min)	(((_maj) << 16) | (_min))
+#define CLUSTER_GET_MAJOR_VERSION(_ver)		((_ver) >> 16)
+#define CLUSTER_GET_MINOR_VERSION(_ver)		((_ver) & 0xFFFF)
+#define CLUSTER_GET_UPGRADE_VERSION(_ver)	((_ver) & 0xFFFF)
+
+/* Cluster-specific access rights */
+#define CLUSAPI_READ_ACCESS	0x00000001
+#define CLUSAPI_CHANGE_ACCESS	0x00000002
+#define CLUSAPI_NO_ACCESS	0x00000004
+#define CLUSAPI_ALL_ACCESS	(CLUSAPI_READ_ACCESS | CLUSAPI_CHANGE_ACCESS)
+
+/*
+ * Handles
+ */
+typedef struct _HCLUSTER *HCLUSTER;
+typedef struct _HNODE *HNODE;
+typedef struct _HRESOURCE *HRESOURCE;
+typedef struct _HGROUP *HGROUP;
+typedef struct _HNETWORK *HNETWORK;
+typedef struct _HNETINTERFACE *HNETINTERFACE;
+typedef struct _HCHANGE *HCHANGE;
+typedef struct _HCLUSENUM *HCLUSENUM;
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_WINTHRESHOLD
+typedef struct _HGROUPSET *HGROUPSET;
+#endif
+
+/*
+ * State of the cluster service on a node
+ */
+#define CLUSTER_INSTALLED	0x00000001
+#define CLUSTER_CONFIGURED	0x00000002
+#define CLUSTER_RUNNING		0x00000010
+
+typedef enum NODE_CLUSTER_STATE {
+	ClusterStateNotInstalled	= 0x00000000,
+	ClusterStateNotConfigured	= CLUSTER_INSTALLED,
+	ClusterStateNotRunning		= CLUSTER_INSTALLED | CLUSTER_CONFIGURED,
+	ClusterStateRunning		= CLUSTER_INSTALLED | CLUSTER_CONFIGURED |
+					  CLUSTER_RUNNING,
+} NODE_CLUSTER_STATE;
+
+/*
+ * Object states, as carried by the *_STATE notifications
+ */
+typedef enum CLUSTER_NODE_STATE {
+	ClusterNodeStateUnknown = -1,
+	ClusterNodeUp,
+	ClusterNodeDown,
+	ClusterNodePaused,
+	ClusterNodeJoining,
+} CLUSTER_NODE_STATE;
+
+typedef enum CLUSTER_GROUP_STATE {
+	ClusterGroupStateUnknown = -1,
+	ClusterGroupOnline,
+	ClusterGroupOffline,
+	ClusterGroupFailed,
+	ClusterGroupPartialOnline,
+	ClusterGroupPending,
+} CLUSTER_GROUP_STATE;
+
+typedef enum CLUSTER_RESOURCE_STATE {
+	ClusterResourceStateUnknown = -1,
+	ClusterResourceInherited,
+	ClusterResourceInitializing,
+	ClusterResourceOnline,
+	ClusterResourceOffline,
+	ClusterResourceFailed,
+	ClusterResourcePending = 128,
+	ClusterResourceOnlinePending,
+	ClusterResourceOfflinePending,
+} CLUSTER_RESOURCE_STATE;
+
+typedef enum CLUSTER_NETWORK_STATE {
+	ClusterNetworkStateUnknown = -1,
+	ClusterNetworkUnavailable,
+	ClusterNetworkDown,
+	ClusterNetworkPartitioned,
+	ClusterNetworkUp,
+} CLUSTER_NETWORK_STATE;
+
+typedef enum CLUSTER_NETINTERFACE_STATE {
+	ClusterNetInterfaceStateUnknown = -1,
+	ClusterNetInterfaceUnavailable,
+	ClusterNetInterfaceFailed,
+	ClusterNetInterfaceUnreachable,
+	ClusterNetInterfaceUp,
+} CLUSTER_NETINTERFACE_STATE;
+
+/*
+ * V1 notification filter (dwFilter, dwFilterType).  HANDLE_CLOSE and ALL do
+ * not fit in an int, which ISO C (before C23) requires of an enumerator; GCC
+ * and clang give such an enum the type unsigned int, as MSVC effectively
+ * does, so the SDK's enum is kept and only that pedantic diagnostic is
+ * silenced.  C++ allows it as it is.
+ */
+#if !defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#endif
+typedef enum CLUSTER_CHANGE {
+	CLUSTER_CHANGE_NODE_STATE		= 0x00000001,
+	CLUSTER_CHANGE_NODE_DELETED		= 0x00000002,
+	CLUSTER_CHANGE_NODE_ADDED		= 0x00000004,
+	CLUSTER_CHANGE_NODE_PROPERTY		= 0x00000008,
+
+	CLUSTER_CHANGE_REGISTRY_NAME		= 0x00000010,
+	CLUSTER_CHANGE_REGISTRY_ATTRIBUTES	= 0x00000020,
+	CLUSTER_CHANGE_REGISTRY_VALUE		= 0x00000040,
+	CLUSTER_CHANGE_REGISTRY_SUBTREE		= 0x00000080,
+
+	CLUSTER_CHANGE_RESOURCE_STATE		= 0x00000100,
+	CLUSTER_CHANGE_RESOURCE_DELETED		= 0x00000200,
+	CLUSTER_CHANGE_RESOURCE_ADDED		= 0x00000400,
+	CLUSTER_CHANGE_RESOURCE_PROPERTY	= 0x00000800,
+
+	CLUSTER_CHANGE_GROUP_STATE		= 0x00001000,
+	CLUSTER_CHANGE_GROUP_DELETED		= 0x00002000,
+	CLUSTER_CHANGE_GROUP_ADDED		= 0x00004000,
+	CLUSTER_CHANGE_GROUP_PROPERTY		= 0x00008000,
+
+	CLUSTER_CHANGE_RESOURCE_TYPE_DELETED	= 0x00010000,
+	CLUSTER_CHANGE_RESOURCE_TYPE_ADDED	= 0x00020000,
+	CLUSTER_CHANGE_RESOURCE_TYPE_PROPERTY	= 0x00040000,
+
+	CLUSTER_CHANGE_CLUSTER_RECONNECT	= 0x00080000,
+
+	CLUSTER_CHANGE_NETWORK_STATE		= 0x00100000,
+	CLUSTER_CHANGE_NETWORK_DELETED		= 0x00200000,
+	CLUSTER_CHANGE_NETWORK_ADDED		= 0x00400000,
+	CLUSTER_CHANGE_NETWORK_PROPERTY		= 0x00800000,
+
+	CLUSTER_CHANGE_NETINTERFACE_STATE	= 0x01000000,
+	CLUSTER_CHANGE_NETINTERFACE_DELETED	= 0x02000000,
+	CLUSTER_CHANGE_NETINTERFACE_ADDED	= 0x04000000,
+	CLUSTER_CHANGE_NETINTERFACE_PROPERTY	= 0x08000000,
+
+	CLUSTER_CHANGE_QUORUM_STATE		= 0x10000000,
+	CLUSTER_CHANGE_CLUSTER_STATE		= 0x20000000,
+	CLUSTER_CHANGE_CLUSTER_PROPERTY		= 0x40000000,
+
+	CLUSTER_CHANGE_HANDLE_CLOSE		= 0x80000000,
+
+	CLUSTER_CHANGE_ALL = CLUSTER_CHANGE_NODE_STATE |
+			     CLUSTER_CHANGE_NODE_DELETED |
+			     CLUSTER_CHANGE_NODE_ADDED |
+			     CLUSTER_CHANGE_NODE_PROPERTY |
+			     CLUSTER_CHANGE_REGISTRY_NAME |
+			     CLUSTER_CHANGE_REGISTRY_ATTRIBUTES |
+			     CLUSTER_CHANGE_REGISTRY_VALUE |
+			     CLUSTER_CHANGE_REGISTRY_SUBTREE |
+			     CLUSTER_CHANGE_RESOURCE_STATE |
+			     CLUSTER_CHANGE_RESOURCE_DELETED |
+			     CLUSTER_CHANGE_RESOURCE_ADDED |
+			     CLUSTER_CHANGE_RESOURCE_PROPERTY |
+			     CLUSTER_CHANGE_GROUP_STATE |
+			     CLUSTER_CHANGE_GROUP_DELETED |
+			     CLUSTER_CHANGE_GROUP_ADDED |
+			     CLUSTER_CHANGE_GROUP_PROPERTY |
+			     CLUSTER_CHANGE_RESOURCE_TYPE_DELETED |
+			     CLUSTER_CHANGE_RESOURCE_TYPE_ADDED |
+			     CLUSTER_CHANGE_RESOURCE_TYPE_PROPERTY |
+			     CLUSTER_CHANGE_NETWORK_STATE |
+			     CLUSTER_CHANGE_NETWORK_DELETED |
+			     CLUSTER_CHANGE_NETWORK_ADDED |
+			     CLUSTER_CHANGE_NETWORK_PROPERTY |
+			     CLUSTER_CHANGE_NETINTERFACE_STATE |
+			     CLUSTER_CHANGE_NETINTERFACE_DELETED |
+			     CLUSTER_CHANGE_NETINTERFACE_ADDED |
+			     CLUSTER_CHANGE_NETINTERFACE_PROPERTY |
+			     CLUSTER_CHANGE_QUORUM_STATE |
+			     CLUSTER_CHANGE_CLUSTER_STATE |
+			     CLUSTER_CHANGE_CLUSTER_PROPERTY |
+			     CLUSTER_CHANGE_CLUSTER_RECONNECT |
+			     CLUSTER_CHANGE_HANDLE_CLOSE,
+} CLUSTER_CHANGE;
+#if !defined(__cplusplus) && defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_WINDOWS8
+/*
+ * V2 notifications: a filter is an object type plus a 64-bit mask of that
+ * type's flags.  Every per-type enum starts again at 0x1, so the same bit
+ * means different events for different object types.
+ */
+typedef enum CLUSTER_NOTIFICATIONS_VERSION {
+	CLUSTER_NOTIFICATIONS_V1	= 0x00000001,
+	CLUSTER_NOTIFICATIONS_V2	= 0x00000002,
+} CLUSTER_NOTIFICATIONS_VERSION;
+
+typedef enum CLUSTER_CHANGE_CLUSTER_V2 {
+	CLUSTER_CHANGE_CLUSTER_RECONNECT_V2		= 0x00000001,
+	CLUSTER_CHANGE_CLUSTER_STATE_V2			= 0x00000002,
+	CLUSTER_CHANGE_CLUSTER_GROUP_ADDED_V2		= 0x00000004,
+	CLUSTER_CHANGE_CLUSTER_HANDLE_CLOSE_V2		= 0x00000008,
+	CLUSTER_CHANGE_CLUSTER_NETWORK_ADDED_V2		= 0x00000010,
+	CLUSTER_CHANGE_CLUSTER_NODE_ADDED_V2		= 0x00000020,
+	CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2	= 0x00000040,
+	CLUSTER_CHANGE_CLUSTER_COMMON_PROPERTY_V2	= 0x00000080,
+	CLUSTER_CHANGE_CLUSTER_PRIVATE_PROPERTY_V2	= 0x00000100,
+	CLUSTER_CHANGE_CLUSTER_LOST_NOTIFICATIONS_V2	= 0x00000200,
+	CLUSTER_CHANGE_CLUSTER_RENAME_V2		= 0x00000400,
+	CLUSTER_CHANGE_CLUSTER_MEMBERSHIP_V2		= 0x00000800,
+	CLUSTER_CHANGE_CLUSTER_UPGRADED_V2		= 0x00001000,
+	CLUSTER_CHANGE_CLUSTER_ALL_V2 = CLUSTER_CHANGE_CLUSTER_RECONNECT_V2 |
+					CLUSTER_CHANGE_CLUSTER_STATE_V2 |
+					CLUSTER_CHANGE_CLUSTER_GROUP_ADDED_V2 |
+					CLUSTER_CHANGE_CLUSTER_HANDLE_CLOSE_V2 |
+					CLUSTER_CHANGE_CLUSTER_NETWORK_ADDED_V2 |
+					CLUSTER_CHANGE_CLUSTER_NODE_ADDED_V2 |
+					CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2 |
+					CLUSTER_CHANGE_CLUSTER_COMMON_PROPERTY_V2 |
+					CLUSTER_CHANGE_CLUSTER_PRIVATE_PROPERTY_V2 |
+					CLUSTER_CHANGE_CLUSTER_LOST_NOTIFICATIONS_V2 |
+					CLUSTER_CHANGE_CLUSTER_RENAME_V2 |
+					CLUSTER_CHANGE_CLUSTER_MEMBERSHIP_V2 |
+					CLUSTER_CHANGE_CLUSTER_UPGRADED_V2,
+} CLUSTER_CHANGE_CLUSTER_V2;
+
+typedef enum CLUSTER_CHANGE_GROUP_V2 {
+	CLUSTER_CHANGE_GROUP_DELETED_V2			= 0x00000001,
+	CLUSTER_CHANGE_GROUP_COMMON_PROPERTY_V2		= 0x00000002,
+	CLUSTER_CHANGE_GROUP_PRIVATE_PROPERTY_V2	= 0x00000004,
+	CLUSTER_CHANGE_GROUP_STATE_V2			= 0x00000008,
+	CLUSTER_CHANGE_GROUP_OWNER_NODE_V2		= 0x00000010,
+	CLUSTER_CHANGE_GROUP_PREFERRED_OWNERS_V2	= 0x00000020,
+	CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2		= 0x00000040,
+	CLUSTER_CHANGE_GROUP_RESOURCE_GAINED_V2		= 0x00000080,
+	CLUSTER_CHANGE_GROUP_RESOURCE_LOST_V2		= 0x00000100,
+	CLUSTER_CHANGE_GROUP_HANDLE_CLOSE_V2		= 0x00000200,
+	CLUSTER_CHANGE_GROUP_ALL_V2 = CLUSTER_CHANGE_GROUP_DELETED_V2 |
+				      CLUSTER_CHANGE_GROUP_COMMON_PROPERTY_V2 |
+				      CLUSTER_CHANGE_GROUP_PRIVATE_PROPERTY_V2 |
+				      CLUSTER_CHANGE_GROUP_STATE_V2 |
+				      CLUSTER_CHANGE_GROUP_OWNER_NODE_V2 |
+				      CLUSTER_CHANGE_GROUP_PREFERRED_OWNERS_V2 |
+				      CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2 |
+				      CLUSTER_CHANGE_GROUP_RESOURCE_GAINED_V2 |
+				      CLUSTER_CHANGE_GROUP_RESOURCE_LOST_V2 |
+				      CLUSTER_CHANGE_GROUP_HANDLE_CLOSE_V2,
+} CLUSTER_CHANGE_GROUP_V2;
+
+/* Spelled as in the SDK: two "_v2" in lower case, two without a suffix. */
+typedef enum CLUSTER_CHANGE_GROUPSET_V2 {
+	CLUSTER_CHANGE_GROUPSET_DELETED_v2		= 0x00000001,
+	CLUSTER_CHANGE_GROUPSET_COMMON_PROPERTY_V2	= 0x00000002,
+	CLUSTER_CHANGE_GROUPSET_PRIVATE_PROPERTY_V2	= 0x00000004,
+	CLUSTER_CHANGE_GROUPSET_STATE_V2		= 0x00000008,
+	CLUSTER_CHANGE_GROUPSET_GROUP_ADDED		= 0x00000010,
+	CLUSTER_CHANGE_GROUPSET_GROUP_REMOVED		= 0x00000020,
+	CLUSTER_CHANGE_GROUPSET_DEPENDENCIES_V2		= 0x00000040,
+	CLUSTER_CHANGE_GROUPSET_DEPENDENTS_V2		= 0x00000080,
+	CLUSTER_CHANGE_GROUPSET_HANDLE_CLOSE_v2		= 0x00000100,
+	CLUSTER_CHANGE_GROUPSET_ALL_V2 = CLUSTER_CHANGE_GROUPSET_DELETED_v2 |
+					 CLUSTER_CHANGE_GROUPSET_COMMON_PROPERTY_V2 |
+					 CLUSTER_CHANGE_GROUPSET_PRIVATE_PROPERTY_V2 |
+					 CLUSTER_CHANGE_GROUPSET_STATE_V2 |
+					 CLUSTER_CHANGE_GROUPSET_GROUP_ADDED |
+					 CLUSTER_CHANGE_GROUPSET_GROUP_REMOVED |
+					 CLUSTER_CHANGE_GROUPSET_DEPENDENCIES_V2 |
+					 CLUSTER_CHANGE_GROUPSET_DEPENDENTS_V2 |
+					 CLUSTER_CHANGE_GROUPSET_HANDLE_CLOSE_v2,
+} CLUSTER_CHANGE_GROUPSET_V2;
+
+typedef enum CLUSTER_CHANGE_RESOURCE_V2 {
+	CLUSTER_CHANGE_RESOURCE_COMMON_PROPERTY_V2	= 0x00000001,
+	CLUSTER_CHANGE_RESOURCE_PRIVATE_PROPERTY_V2	= 0x00000002,
+	CLUSTER_CHANGE_RESOURCE_STATE_V2		= 0x00000004,
+	CLUSTER_CHANGE_RESOURCE_OWNER_GROUP_V2		= 0x00000008,
+	CLUSTER_CHANGE_RESOURCE_DEPENDENCIES_V2		= 0x00000010,
+	CLUSTER_CHANGE_RESOURCE_DEPENDENTS_V2		= 0x00000020,
+	CLUSTER_CHANGE_RESOURCE_POSSIBLE_OWNERS_V2	= 0x00000040,
+	CLUSTER_CHANGE_RESOURCE_DELETED_V2		= 0x00000080,
+	CLUSTER_CHANGE_RESOURCE_DLL_UPGRADED_V2		= 0x00000100,
+	CLUSTER_CHANGE_RESOURCE_HANDLE_CLOSE_V2		= 0x00000200,
+	CLUSTER_CHANGE_RESOURCE_TERMINAL_STATE_V2	= 0x00000400,
+	CLUSTER_CHANGE_RESOURCE_ALL_V2 = CLUSTER_CHANGE_RESOURCE_COMMON_PROPERTY_V2 |
+					 CLUSTER_CHANGE_RESOURCE_PRIVATE_PROPERTY_V2 |
+					 CLUSTER_CHANGE_RESOURCE_STATE_V2 |
+					 CLUSTER_CHANGE_RESOURCE_OWNER_GROUP_V2 |
+					 CLUSTER_CHANGE_RESOURCE_DEPENDENCIES_V2 |
+					 CLUSTER_CHANGE_RESOURCE_DEPENDENTS_V2 |
+					 CLUSTER_CHANGE_RESOURCE_POSSIBLE_OWNERS_V2 |
+					 CLUSTER_CHANGE_RESOURCE_DELETED_V2 |
+					 CLUSTER_CHANGE_RESOURCE_DLL_UPGRADED_V2 |
+					 CLUSTER_CHANGE_RESOURCE_HANDLE_CLOSE_V2 |
+					 CLUSTER_CHANGE_RESOURCE_TERMINAL_STATE_V2,
+} CLUSTER_CHANGE_RESOURCE_V2;
+
+/* CLUSTER_RESOURCE_TYPE_SPECIFIC_V2 has no CHANGE_ in the SDK either. */
+typedef enum CLUSTER_CHANGE_RESOURCE_TYPE_V2 {
+	CLUSTER_CHANGE_RESOURCE_TYPE_DELETED_V2		= 0x00000001,
+	CLUSTER_CHANGE_RESOURCE_TYPE_COMMON_PROPERTY_V2	= 0x00000002,
+	CLUSTER_CHANGE_RESOURCE_TYPE_PRIVATE_PROPERTY_V2 = 0x00000004,
+	CLUSTER_CHANGE_RESOURCE_TYPE_POSSIBLE_OWNERS_V2	= 0x00000008,
+	CLUSTER_CHANGE_RESOURCE_TYPE_DLL_UPGRADED_V2	= 0x00000010,
+	CLUSTER_RESOURCE_TYPE_SPECIFIC_V2		= 0x00000020,
+	CLUSTER_CHANGE_RESOURCE_TYPE_ALL_V2 = CLUSTER_CHANGE_RESOURCE_TYPE_DELETED_V2 |
+					      CLUSTER_CHANGE_RESOURCE_TYPE_COMMON_PROPERTY_V2 |
+					      CLUSTER_CHANGE_RESOURCE_TYPE_PRIVATE_PROPERTY_V2 |
+					      CLUSTER_CHANGE_RESOURCE_TYPE_POSSIBLE_OWNERS_V2 |
+					      CLUSTER_CHANGE_RESOURCE_TYPE_DLL_UPGRADED_V2 |
+					      CLUSTER_RESOURCE_TYPE_SPECIFIC_V2,
+} CLUSTER_CHANGE_RESOURCE_TYPE_V2;
+
+typedef enum CLUSTER_CHANGE_NETINTERFACE_V2 {
+	CLUSTER_CHANGE_NETINTERFACE_DELETED_V2		= 0x00000001,
+	CLUSTER_CHANGE_NETINTERFACE_COMMON_PROPERTY_V2	= 0x00000002,
+	CLUSTER_CHANGE_NETINTERFACE_PRIVATE_PROPERTY_V2	= 0x00000004,
+	CLUSTER_CHANGE_NETINTERFACE_STATE_V2		= 0x00000008,
+	CLUSTER_CHANGE_NETINTERFACE_HANDLE_CLOSE_V2	= 0x00000010,
+	CLUSTER_CHANGE_NETINTERFACE_ALL_V2 = CLUSTER_CHANGE_NETINTERFACE_DELETED_V2 |
+					     CLUSTER_CHANGE_NETINTERFACE_COMMON_PROPERTY_V2 |
+					     CLUSTER_CHANGE_NETINTERFACE_PRIVATE_PROPERTY_V2 |
+					     CLUSTER_CHANGE_NETINTERFACE_STATE_V2 |
+					     CLUSTER_CHANGE_NETINTERFACE_HANDLE_CLOSE_V2,
+} CLUSTER_CHANGE_NETINTERFACE_V2;
+
+typedef enum CLUSTER_CHANGE_NETWORK_V2 {
+	CLUSTER_CHANGE_NETWORK_DELETED_V2		= 0x00000001,
+	CLUSTER_CHANGE_NETWORK_COMMON_PROPERTY_V2	= 0x00000002,
+	CLUSTER_CHANGE_NETWORK_PRIVATE_PROPERTY_V2	= 0x00000004,
+	CLUSTER_CHANGE_NETWORK_STATE_V2			= 0x00000008,
+	CLUSTER_CHANGE_NETWORK_HANDLE_CLOSE_V2		= 0x00000010,
+	CLUSTER_CHANGE_NETWORK_ALL_V2 = CLUSTER_CHANGE_NETWORK_DELETED_V2 |
+					CLUSTER_CHANGE_NETWORK_COMMON_PROPERTY_V2 |
+					CLUSTER_CHANGE_NETWORK_PRIVATE_PROPERTY_V2 |
+					CLUSTER_CHANGE_NETWORK_STATE_V2 |
+					CLUSTER_CHANGE_NETWORK_HANDLE_CLOSE_V2,
+} CLUSTER_CHANGE_NETWORK_V2;
+
+typedef enum CLUSTER_CHANGE_NODE_V2 {
+	CLUSTER_CHANGE_NODE_NETINTERFACE_ADDED_V2	= 0x00000001,
+	CLUSTER_CHANGE_NODE_DELETED_V2			= 0x00000002,
+	CLUSTER_CHANGE_NODE_COMMON_PROPERTY_V2		= 0x00000004,
+	CLUSTER_CHANGE_NODE_PRIVATE_PROPERTY_V2		= 0x00000008,
+	CLUSTER_CHANGE_NODE_STATE_V2			= 0x00000010,
+	CLUSTER_CHANGE_NODE_GROUP_GAINED_V2		= 0x00000020,
+	CLUSTER_CHANGE_NODE_GROUP_LOST_V2		= 0x00000040,
+	CLUSTER_CHANGE_NODE_HANDLE_CLOSE_V2		= 0x00000080,
+	CLUSTER_CHANGE_NODE_ALL_V2 = CLUSTER_CHANGE_NODE_NETINTERFACE_ADDED_V2 |
+				     CLUSTER_CHANGE_NODE_DELETED_V2 |
+				     CLUSTER_CHANGE_NODE_COMMON_PROPERTY_V2 |
+				     CLUSTER_CHANGE_NODE_PRIVATE_PROPERTY_V2 |
+				     CLUSTER_CHANGE_NODE_STATE_V2 |
+				     CLUSTER_CHANGE_NODE_GROUP_GAINED_V2 |
+				     CLUSTER_CHANGE_NODE_GROUP_LOST_V2 |
+				     CLUSTER_CHANGE_NODE_HANDLE_CLOSE_V2,
+} CLUSTER_CHANGE_NODE_V2;
+
+typedef enum CLUSTER_CHANGE_REGISTRY_V2 {
+	CLUSTER_CHANGE_REGISTRY_ATTRIBUTES_V2		= 0x00000001,
+	CLUSTER_CHANGE_REGISTRY_NAME_V2			= 0x00000002,
+	CLUSTER_CHANGE_REGISTRY_SUBTREE_V2		= 0x00000004,
+	CLUSTER_CHANGE_REGISTRY_VALUE_V2		= 0x00000008,
+	CLUSTER_CHANGE_REGISTRY_HANDLE_CLOSE_V2		= 0x00000010,
+	CLUSTER_CHANGE_REGISTRY_ALL_V2 = CLUSTER_CHANGE_REGISTRY_ATTRIBUTES_V2 |
+					 CLUSTER_CHANGE_REGISTRY_NAME_V2 |
+					 CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 |
+					 CLUSTER_CHANGE_REGISTRY_VALUE_V2 |
+					 CLUSTER_CHANGE_REGISTRY_HANDLE_CLOSE_V2,
+} CLUSTER_CHANGE_REGISTRY_V2;
+
+typedef enum CLUSTER_CHANGE_QUORUM_V2 {
+	CLUSTER_CHANGE_QUORUM_STATE_V2			= 0x00000001,
+	CLUSTER_CHANGE_QUORUM_ALL_V2 = CLUSTER_CHANGE_QUORUM_STATE_V2,
+} CLUSTER_CHANGE_QUORUM_V2;
+
+typedef enum CLUSTER_CHANGE_SHARED_VOLUME_V2 {
+	CLUSTER_CHANGE_SHARED_VOLUME_STATE_V2		= 0x00000001,
+	CLUSTER_CHANGE_SHARED_VOLUME_ADDED_V2		= 0x00000002,
+	CLUSTER_CHANGE_SHARED_VOLUME_REMOVED_V2		= 0x00000004,
+	CLUSTER_CHANGE_SHARED_VOLUME_ALL_V2 = CLUSTER_CHANGE_SHARED_VOLUME_STATE_V2 |
+					      CLUSTER_CHANGE_SHARED_VOLUME_ADDED_V2 |
+					      CLUSTER_CHANGE_SHARED_VOLUME_REMOVED_V2,
+} CLUSTER_CHANGE_SHARED_VOLUME_V2;
+
+typedef enum CLUSTER_CHANGE_SPACEPORT_V2 {
+	CLUSTER_CHANGE_SPACEPORT_CUSTOM_PNP_V2		= 0x00000001,
+} CLUSTER_CHANGE_SPACEPORT_V2;
+
+typedef enum CLUSTER_CHANGE_NODE_UPGRADE_PHASE_V2 {
+	CLUSTER_CHANGE_UPGRADE_NODE_PREPARE		= 0x00000001,
+	CLUSTER_CHANGE_UPGRADE_NODE_COMMIT		= 0x00000002,
+	CLUSTER_CHANGE_UPGRADE_NODE_POSTCOMMIT		= 0x00000004,
+	CLUSTER_CHANGE_UPGRADE_ALL = CLUSTER_CHANGE_UPGRADE_NODE_PREPARE |
+				     CLUSTER_CHANGE_UPGRADE_NODE_COMMIT |
+				     CLUSTER_CHANGE_UPGRADE_NODE_POSTCOMMIT,
+} CLUSTER_CHANGE_NODE_UPGRADE_PHASE_V2;
+
+/* AFFINITYRULE and FAULTDOMAIN are 0x10 and 0x11, not 0xE and 0xF. */
+typedef enum CLUSTER_OBJECT_TYPE {
+	CLUSTER_OBJECT_TYPE_NONE		= 0x00000000,
+	CLUSTER_OBJECT_TYPE_CLUSTER		= 0x00000001,
+	CLUSTER_OBJECT_TYPE_GROUP		= 0x00000002,
+	CLUSTER_OBJECT_TYPE_RESOURCE		= 0x00000003,
+	CLUSTER_OBJECT_TYPE_RESOURCE_TYPE	= 0x00000004,
+	CLUSTER_OBJECT_TYPE_NETWORK_INTERFACE	= 0x00000005,
+	CLUSTER_OBJECT_TYPE_NETWORK		= 0x00000006,
+	CLUSTER_OBJECT_TYPE_NODE		= 0x00000007,
+	CLUSTER_OBJECT_TYPE_REGISTRY		= 0x00000008,
+	CLUSTER_OBJECT_TYPE_QUORUM		= 0x00000009,
+	CLUSTER_OBJECT_TYPE_SHARED_VOLUME	= 0x0000000a,
+	CLUSTER_OBJECT_TYPE_GROUPSET		= 0x0000000d,
+	CLUSTER_OBJECT_TYPE_AFFINITYRULE	= 0x00000010,
+	CLUSTER_OBJECT_TYPE_FAULTDOMAIN		= 0x00000011,
+} CLUSTER_OBJECT_TYPE;
+
+typedef enum CLUSTERSET_OBJECT_TYPE {
+	CLUSTERSET_OBJECT_TYPE_NONE		= 0x00000000,
+	CLUSTERSET_OBJECT_TYPE_MEMBER		= 0x00000001,
+	CLUSTERSET_OBJECT_TYPE_WORKLOAD		= 0x00000002,
+	CLUSTERSET_OBJECT_TYPE_DATABASE		= 0x00000003,
+} CLUSTERSET_OBJECT_TYPE;
+
+/*
+ * 16 bytes with FilterFlags at offset 8 on every architecture: Windows
+ * aligns a LONGLONG member to 8 even on x86, i386 Linux only to 4.
+ */
+typedef struct _NOTIFY_FILTER_AND_TYPE {
+	DWORD dwObjectType;			/* a CLUSTER_OBJECT_TYPE */
+	LONGLONG FilterFlags __attribute__((__aligned__(8)));
+} NOTIFY_FILTER_AND_TYPE, *PNOTIFY_FILTER_AND_TYPE;
+
+/* Payload of CLUSTER_CHANGE_CLUSTER_MEMBERSHIP_V2: the up nodes. */
+typedef struct _CLUSTER_MEMBERSHIP_INFO {
+	BOOL HasQuorum;
+	DWORD UpnodesSize;
+	BYTE Upnodes[1];
+} CLUSTER_MEMBERSHIP_INFO, *PCLUSTER_MEMBERSHIP_INFO;
+
+#if defined(__cplusplus) && __cplusplus >= 201103L
+static_assert(sizeof(NOTIFY_FILTER_AND_TYPE) == 16,
+	      "NOTIFY_FILTER_AND_TYPE must be 16 bytes");
+static_assert(offsetof(NOTIFY_FILTER_AND_TYPE, FilterFlags) == 8,
+	      "FilterFlags must be at offset 8");
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+_Static_assert(sizeof(NOTIFY_FILTER_AND_TYPE) == 16,
+	       "NOTIFY_FILTER_AND_TYPE must be 16 bytes");
+_Static_assert(offsetof(NOTIFY_FILTER_AND_TYPE, FilterFlags) == 8,
+	       "FilterFlags must be at offset 8");
+#endif
+
+#endif /* CLUSAPI_VERSION >= CLUSAPI_VERSION_WINDOWS8 */
+
+/*
+ * Connecting to a cluster
+ */
+HCLUSTER WINAPI OpenCluster(LPCWSTR lpszClusterName);
+typedef HCLUSTER (WINAPI *PCLUSAPI_OPEN_CLUSTER)(LPCWSTR lpszClusterName);
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_SERVER2008R2
+HCLUSTER WINAPI OpenClusterEx(LPCWSTR lpszClusterName, DWORD DesiredAccess,
+			      DWORD *GrantedAccess);
+typedef HCLUSTER (WINAPI *PCLUSAPI_OPEN_CLUSTER_EX)(LPCWSTR lpszClusterName,
+						    DWORD dwDesiredAccess,
+						    LPDWORD lpdwGrantedAccess);
+#endif
+
+BOOL WINAPI CloseCluster(HCLUSTER hCluster);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER)(HCLUSTER hCluster);
+
+/*
+ * Nodes
+ */
+HNODE WINAPI OpenClusterNode(HCLUSTER hCluster, LPCWSTR lpszNodeName);
+typedef HNODE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NODE)(HCLUSTER hCluster,
+						   LPCWSTR lpszNodeName);
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_SERVER2008R2
+HNODE WINAPI OpenClusterNodeEx(HCLUSTER hCluster, LPCWSTR lpszNodeName,
+			       DWORD dwDesiredAccess, DWORD *lpdwGrantedAccess);
+typedef HNODE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NODE_EX)(HCLUSTER hCluster,
+						      LPCWSTR lpszNodeName,
+						      DWORD dwDesiredAccess,
+						      LPDWORD lpdwGrantedAccess);
+#endif
+
+BOOL WINAPI CloseClusterNode(HNODE hNode);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NODE)(HNODE hNode);
+
+CLUSTER_NODE_STATE WINAPI GetClusterNodeState(HNODE hNode);
+typedef CLUSTER_NODE_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_NODE_STATE)(HNODE hNode);
+
+/*
+ * Groups
+ */
+HGROUP WINAPI OpenClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+typedef HGROUP (WINAPI *PCLUSAPI_OPEN_CLUSTER_GROUP)(HCLUSTER hCluster,
+						     LPCWSTR lpszGroupName);
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_SERVER2008R2
+HGROUP WINAPI OpenClusterGroupEx(HCLUSTER hCluster, LPCWSTR lpszGroupName,
+				 DWORD dwDesiredAccess, DWORD *lpdwGrantedAccess);
+typedef HGROUP (WINAPI *PCLUSAPI_OPEN_CLUSTER_GROUP_EX)(HCLUSTER hCluster,
+							LPCWSTR lpszGroupName,
+							DWORD dwDesiredAccess,
+							LPDWORD lpdwGrantedAccess);
+#endif
+
+BOOL WINAPI CloseClusterGroup(HGROUP hGroup);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_GROUP)(HGROUP hGroup);
+
+CLUSTER_GROUP_STATE WINAPI GetClusterGroupState(HGROUP hGroup,
+						LPWSTR lpszNodeName,
+						LPDWORD lpcchNodeName);
+typedef CLUSTER_GROUP_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_GROUP_STATE)(HGROUP hGroup,
+								       LPWSTR lpszNodeName,
+								       LPDWORD lpcchNodeName);
+
+/*
+ * Resources
+ */
+HRESOURCE WINAPI OpenClusterResource(HCLUSTER hCluster, LPCWSTR lpszResourceName);
+typedef HRESOURCE (WINAPI *PCLUSAPI_OPEN_CLUSTER_RESOURCE)(HCLUSTER hCluster,
+							   LPCWSTR lpszResourceName);
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_SERVER2008R2
+HRESOURCE WINAPI OpenClusterResourceEx(HCLUSTER hCluster, LPCWSTR lpszResourceName,
+				       DWORD dwDesiredAccess,
+				       DWORD *lpdwGrantedAccess);
+typedef HRESOURCE (WINAPI *PCLUSAPI_OPEN_CLUSTER_RESOURCE_EX)(HCLUSTER hCluster,
+							      LPCWSTR lpszResourceName,
+							      DWORD dwDesiredAccess,
+							      LPDWORD lpdwGrantedAccess);
+#endif
+
+BOOL WINAPI CloseClusterResource(HRESOURCE hResource);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+CLUSTER_RESOURCE_STATE WINAPI GetClusterResourceState(HRESOURCE hResource,
+						      LPWSTR lpszNodeName,
+						      LPDWORD lpcchNodeName,
+						      LPWSTR lpszGroupName,
+						      LPDWORD lpcchGroupName);
+typedef CLUSTER_RESOURCE_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_RESOURCE_STATE)(HRESOURCE hResource,
+									     LPWSTR lpszNodeName,
+									     LPDWORD lpcchNodeName,
+									     LPWSTR lpszGroupName,
+									     LPDWORD lpcchGroupName);
+
+/*
+ * Networks
+ */
+HNETWORK WINAPI OpenClusterNetwork(HCLUSTER hCluster, LPCWSTR lpszNetworkName);
+typedef HNETWORK (WINAPI *PCLUSAPI_OPEN_CLUSTER_NETWORK)(HCLUSTER hCluster,
+							 LPCWSTR lpszNetworkName);
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_SERVER2008R2
+HNETWORK WINAPI OpenClusterNetworkEx(HCLUSTER hCluster, LPCWSTR lpszNetworkName,
+				     DWORD dwDesiredAccess,
+				     DWORD *lpdwGrantedAccess);
+typedef HNETWORK (WINAPI *PCLUSAPI_OPEN_CLUSTER_NETWORK_EX)(HCLUSTER hCluster,
+							    LPCWSTR lpszNetworkName,
+							    DWORD dwDesiredAccess,
+							    LPDWORD lpdwGrantedAccess);
+#endif
+
+BOOL WINAPI CloseClusterNetwork(HNETWORK hNetwork);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NETWORK)(HNETWORK hNetwork);
+
+CLUSTER_NETWORK_STATE WINAPI GetClusterNetworkState(HNETWORK hNetwork);
+typedef CLUSTER_NETWORK_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_NETWORK_STATE)(HNETWORK hNetwork);
+
+/*
+ * Network interfaces (the SDK spells the Ex typedef NETINTERFACE, the others
+ * NET_INTERFACE)
+ */
+HNETINTERFACE WINAPI OpenClusterNetInterface(HCLUSTER hCluster,
+					     LPCWSTR lpszInterfaceName);
+typedef HNETINTERFACE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NET_INTERFACE)(HCLUSTER hCluster,
+								    LPCWSTR lpszInterfaceName);
+
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_SERVER2008R2
+HNETINTERFACE WINAPI OpenClusterNetInterfaceEx(HCLUSTER hCluster,
+					       LPCWSTR lpszInterfaceName,
+					       DWORD dwDesiredAccess,
+					       DWORD *lpdwGrantedAccess);
+typedef HNETINTERFACE (WINAPI *PCLUSAPI_OPEN_CLUSTER_NETINTERFACE_EX)(HCLUSTER hCluster,
+								      LPCWSTR lpszNetInterfaceName,
+								      DWORD dwDesiredAccess,
+								      LPDWORD lpdwGrantedAccess);
+#endif
+
+BOOL WINAPI CloseClusterNetInterface(HNETINTERFACE hNetInterface);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NET_INTERFACE)(HNETINTERFACE hNetInterface);
+
+CLUSTER_NETINTERFACE_STATE WINAPI GetClusterNetInterfaceState(HNETINTERFACE hNetInterface);
+typedef CLUSTER_NETINTERFACE_STATE (WINAPI *PCLUSAPI_GET_CLUSTER_NET_INTERFACE_STATE)(HNETINTERFACE hNetInterface);
+
+/*
+ * Group sets
+ */
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_WINTHRESHOLD
+HGROUPSET WINAPI OpenClusterGroupSet(HCLUSTER hCluster, LPCWSTR lpszGroupSetName);
+typedef HGROUPSET (WINAPI *PCLUSAPI_OPEN_CLUSTER_GROUP_GROUPSET)(HCLUSTER hCluster,
+								 LPCWSTR lpszGroupSetName);
+
+BOOL WINAPI CloseClusterGroupSet(HGROUPSET hGroupSet);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_GROUP_GROUPSET)(HGROUPSET hGroupSet);
+#endif
+
+/*
+ * The cluster database (registry keys, for the REGISTRY notifications)
+ */
+HKEY WINAPI GetClusterKey(HCLUSTER hCluster, REGSAM samDesired);
+typedef HKEY (WINAPI *PCLUSAPI_GET_CLUSTER_KEY)(HCLUSTER hCluster, REGSAM samDesired);
+
+LONG WINAPI ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesired,
+			      PHKEY phkResult);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_OPEN_KEY)(HKEY hKey, LPCWSTR lpszSubKey,
+						     REGSAM samDesired,
+						     PHKEY phkResult);
+
+LONG WINAPI ClusterRegCloseKey(HKEY hKey);
+typedef LONG (WINAPI *PCLUSAPI_CLUSTER_REG_CLOSE_KEY)(HKEY hKey);
+
+/*
+ * V2 notification ports
+ */
+#if CLUSAPI_VERSION >= CLUSAPI_VERSION_WINDOWS8
+HCHANGE WINAPI CreateClusterNotifyPortV2(HCHANGE hChange, HCLUSTER hCluster,
+					 NOTIFY_FILTER_AND_TYPE *Filters,
+					 DWORD dwFilterCount,
+					 DWORD_PTR dwNotifyKey);
+typedef HCHANGE (WINAPI *PCLUSAPI_CREATE_CLUSTER_NOTIFY_PORT_V2)(HCHANGE hChange,
+								 HCLUSTER hCluster,
+								 NOTIFY_FILTER_AND_TYPE *Filters,
+								 DWORD dwFilterCount,
+								 DWORD_PTR dwNotifyKey);
+
+/* Filter is passed by value. */
+DWORD WINAPI RegisterClusterNotifyV2(HCHANGE hChange,
+				     NOTIFY_FILTER_AND_TYPE Filter,
+				     HANDLE hObject, DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_REGISTER_CLUSTER_NOTIFY_V2)(HCHANGE hChange,
+							   NOTIFY_FILTER_AND_TYPE Filter,
+							   HANDLE hObject,
+							   DWORD_PTR dwNotifyKey);
+
+/*
+ * Flags are CLUSTER_CHANGE_RESOURCE_TYPE_V2 values, for the resource type
+ * named resTypeName.  The SDK has no pointer typedef for this one; the name
+ * below follows its pattern.
+ */
+DWORD WINAPI RegisterClusterResourceTypeNotifyV2(HCHANGE hChange,
+						 HCLUSTER hCluster,
+						 LONGLONG Flags,
+						 LPCWSTR resTypeName,
+						 DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_REGISTER_CLUSTER_RESOURCE_TYPE_NOTIFY_V2)(HCHANGE hChange,
+									  HCLUSTER hCluster,
+									  LONGLONG Flags,
+									  LPCWSTR resTypeName,
+									  DWORD_PTR dwNotifyKey);
+
+/* On Linux *lphTargetEvent is the port's file descriptor: see the top. */
+DWORD WINAPI GetNotifyEventHandle(HCHANGE hChange, LPHANDLE lphTargetEvent);
+typedef DWORD (WINAPI *PCLUSAPI_GET_NOTIFY_EVENT_HANDLE_V2)(HCHANGE hChange,
+							   LPHANDLE lphTargetEvent);
+
+/*
+ * *lpbBufferSize counts bytes; every lpcch* counts WCHARs, the terminating
+ * NUL included on input and excluded on output.  The SDK's typedef names the
+ * fifth parameter lpcchBufferSize; it is the same byte count.
+ */
+DWORD WINAPI GetClusterNotifyV2(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
+				PNOTIFY_FILTER_AND_TYPE pFilterAndType,
+				BYTE *buffer, LPDWORD lpbBufferSize,
+				LPWSTR lpszObjectId, LPDWORD lpcchObjectId,
+				LPWSTR lpszParentId, LPDWORD lpcchParentId,
+				LPWSTR lpszName, LPDWORD lpcchName,
+				LPWSTR lpszType, LPDWORD lpcchType,
+				DWORD dwMilliseconds);
+typedef DWORD (WINAPI *PCLUSAPI_GET_CLUSTER_NOTIFY_V2)(HCHANGE hChange,
+						      DWORD_PTR *lpdwNotifyKey,
+						      PNOTIFY_FILTER_AND_TYPE pFilterAndType,
+						      BYTE *buffer,
+						      LPDWORD lpcchBufferSize,
+						      LPWSTR lpszObjectId,
+						      LPDWORD lpcchObjectId,
+						      LPWSTR lpszParentId,
+						      LPDWORD lpcchParentId,
+						      LPWSTR lpszName,
+						      LPDWORD lpcchName,
+						      LPWSTR lpszType,
+						      LPDWORD lpcchType,
+						      DWORD dwMilliseconds);
+#endif /* CLUSAPI_VERSION >= CLUSAPI_VERSION_WINDOWS8 */
+
+/*
+ * V1 notification ports
+ */
+HCHANGE WINAPI CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster,
+				       DWORD dwFilter, DWORD_PTR dwNotifyKey);
+typedef HCHANGE (WINAPI *PCLUSAPI_CREATE_CLUSTER_NOTIFY_PORT)(HCHANGE hChange,
+							      HCLUSTER hCluster,
+							      DWORD dwFilter,
+							      DWORD_PTR dwNotifyKey);
+
+DWORD WINAPI RegisterClusterNotify(HCHANGE hChange, DWORD dwFilterType,
+				   HANDLE hObject, DWORD_PTR dwNotifyKey);
+typedef DWORD (WINAPI *PCLUSAPI_REGISTER_CLUSTER_NOTIFY)(HCHANGE hChange,
+							DWORD dwFilterType,
+							HANDLE hObject,
+							DWORD_PTR dwNotifyKey);
+
+DWORD WINAPI GetClusterNotify(HCHANGE hChange, DWORD_PTR *lpdwNotifyKey,
+			      LPDWORD lpdwFilterType, LPWSTR lpszName,
+			      LPDWORD lpcchName, DWORD dwMilliseconds);
+typedef DWORD (WINAPI *PCLUSAPI_GET_CLUSTER_NOTIFY)(HCHANGE hChange,
+						   DWORD_PTR *lpdwNotifyKey,
+						   LPDWORD lpdwFilterType,
+						   LPWSTR lpszName,
+						   LPDWORD lpcchName,
+						   DWORD dwMilliseconds);
+
+BOOL WINAPI CloseClusterNotifyPort(HCHANGE hChange);
+typedef BOOL (WINAPI *PCLUSAPI_CLOSE_CLUSTER_NOTIFY_PORT)(HCHANGE hChange);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _CLUSNOTIFY_CLUSAPI_H */
