@@ -18,15 +18,32 @@ TEST_WARN := $(WARN) -Wno-unused-parameter -Wno-sign-compare
 TEST_CFLAGS := $(CFLAGS) $(TEST_WARN) -D_GNU_SOURCE -Iinclude/uapi -I$(SELFTEST_DIR)
 TEST_LDLIBS := -lpthread
 
+# libclusapi: hidden by default, exported through the version script.
+PKGS := liburcu-bp libnl-genl-3.0
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+LIB_SRC := $(wildcard lib/*.c)
+LIB_HDR := $(wildcard lib/*.h) $(wildcard include/*.h) include/uapi/linux/clusnotify.h
+LIB_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -fPIC -fvisibility=hidden -D_GNU_SOURCE \
+	-Iinclude -Iinclude/uapi $(PKG_CFLAGS)
+LIB_OBJ := $(patsubst lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRC))
+LIB_SO := $(BUILD)/lib/libclusapi.so.1
+LIB_A := $(BUILD)/lib/libclusapi.a
+# The same sources with AddressSanitizer and UBSan, linked straight into the
+# host unit tests (which may then reach internal functions).
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LIB_SAN_OBJ := $(patsubst lib/%.c,$(BUILD)/lib-san/%.o,$(LIB_SRC))
+HOST_TESTS := $(patsubst tests/host/%_test.c,$(BUILD)/host-tests/%_test,$(wildcard tests/host/*_test.c))
+
 SELFTESTS := $(patsubst selftests/%_test.c,$(BUILD)/selftests/%_test,$(wildcard selftests/*_test.c))
 SELFTEST_LIB_SRC := $(wildcard selftests/cn_*.c)
 SELFTEST_LIB_HDR := $(wildcard selftests/cn_*.h)
 KERNEL_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild Kbuild include/uapi/linux/clusnotify.h
 
-.PHONY: run all deps module selftests check check-host check-vm check-debug \
+.PHONY: run all deps module lib host-tests install selftests check check-host check-vm check-debug \
 	debug-kernel vm-shell style clean
 
-all: $(KSRC)/.extracted module selftests
+all: $(KSRC)/.extracted module lib selftests host-tests
 
 deps:
 	@scripts/install-deps
@@ -43,7 +60,61 @@ $(BUILD)/module/clusnotify.ko: $(KERNEL_SRC)
 	@test -f kernel/clusnotify.ko
 	cp kernel/clusnotify.ko $@
 
+lib: $(LIB_SO) $(LIB_A) $(BUILD)/lib/libclusapi.so
+
+$(BUILD)/lib/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) -c -o $@ $<
+
+$(LIB_SO): $(LIB_OBJ) lib/libclusapi.map
+	$(CC) -shared -Wl,-soname,libclusapi.so.1 -Wl,--version-script=lib/libclusapi.map \
+		-Wl,-z,defs -Wl,--no-undefined-version -o $@ $(LIB_OBJ) $(PKG_LIBS) -lpthread
+
+$(BUILD)/lib/libclusapi.so: $(LIB_SO)
+	ln -sf libclusapi.so.1 $@
+
+# One relocatable object with every hidden symbol made local: a program
+# linking the archive sees exactly the exported API, as with the .so.
+$(LIB_A): $(LIB_OBJ)
+	rm -f $@
+	ld -r -o $(BUILD)/lib/libclusapi-all.o $(LIB_OBJ)
+	objcopy --localize-hidden $(BUILD)/lib/libclusapi-all.o
+	ar rcs $@ $(BUILD)/lib/libclusapi-all.o
+
+$(BUILD)/lib-san/%.o: lib/%.c $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(LIB_CFLAGS) $(SAN) -c -o $@ $<
+
+host-tests: $(HOST_TESTS)
+
+$(BUILD)/host-tests/%_test: tests/host/%_test.c $(LIB_SAN_OBJ) $(LIB_HDR) $(KSRC)/.extracted
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) $(SAN) -Iinclude -Ilib $(PKG_CFLAGS) -o $@ $< $(LIB_SAN_OBJ) \
+		$(PKG_LIBS) -lpthread
+
 selftests: $(SELFTESTS)
+
+# Selftests of the library (selftests/lib_*_test.c) link it statically, so
+# the VM needs no install; its own dependencies come along as shared libs.
+$(BUILD)/selftests/lib_%_test: selftests/lib_%_test.c $(LIB_A) $(SELFTEST_LIB_SRC) $(SELFTEST_LIB_HDR) $(LIB_HDR) $(KSRC)/.extracted
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Iinclude $(PKG_CFLAGS) -o $@ $< $(SELFTEST_LIB_SRC) $(LIB_A) \
+		$(PKG_LIBS) $(TEST_LDLIBS)
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+VERSION := 1.0.0
+
+install: lib
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux
+	install -m 0755 $(LIB_SO) $(DESTDIR)$(LIBDIR)/libclusapi.so.1
+	ln -sf libclusapi.so.1 $(DESTDIR)$(LIBDIR)/libclusapi.so
+	install -m 0644 $(LIB_A) $(DESTDIR)$(LIBDIR)/libclusapi.a
+	install -m 0644 include/clusapi.h include/clusapi_linux.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 0644 include/uapi/linux/clusnotify.h $(DESTDIR)$(INCLUDEDIR)/linux/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@VERSION@|$(VERSION)|' \
+		lib/libclusapi.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libclusapi.pc
 
 $(BUILD)/selftests/%_test: selftests/%_test.c $(SELFTEST_LIB_SRC) $(SELFTEST_LIB_HDR) include/uapi/linux/clusnotify.h $(KSRC)/.extracted
 	@mkdir -p $(dir $@)
