@@ -87,12 +87,22 @@ $(BUILD)/lib-san/%.o: lib/%.c $(LIB_HDR)
 
 host-tests: $(HOST_TESTS)
 
+# Keep the sanitized objects between host-test links.
+.SECONDARY: $(LIB_SAN_OBJ)
+
 $(BUILD)/host-tests/%_test: tests/host/%_test.c $(LIB_SAN_OBJ) $(LIB_HDR) $(KSRC)/.extracted
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) $(SAN) -Iinclude -Ilib $(PKG_CFLAGS) -o $@ $< $(LIB_SAN_OBJ) \
 		$(PKG_LIBS) -lpthread
 
-selftests: $(SELFTESTS)
+selftests: $(SELFTESTS) $(BUILD)/selftests/example_notify_port
+
+# The Windows-style example, built as Windows sources are (2-byte wchar_t),
+# run in the VM by selftests/lib_winstyle_test.c.
+$(BUILD)/selftests/example_notify_port: examples/notify_port.c $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -fshort-wchar -Iinclude -Iinclude/uapi -o $@ $< $(LIB_A) \
+		$(PKG_LIBS) -lpthread
 
 # Selftests of the library (selftests/lib_*_test.c) link it statically, so
 # the VM needs no install; its own dependencies come along as shared libs.
