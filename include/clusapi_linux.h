@@ -359,7 +359,8 @@ ssize_t clusnotify_port_read(void *port, void *buf, size_t len,
 
 /*
  * Iterate a batch: 1 with *view filled and *off advanced, 0 at the end,
- * -EPROTO if what is at *off is not a well-formed record. Start at 0.
+ * -EPROTO if what is at *off is not a well-formed record, -EINVAL if buf
+ * is not 8-byte aligned (records are). Start at 0.
  */
 int clusnotify_record_next(const void *buf, size_t len, size_t *off,
 			   struct clusnotify_record_view *view);
