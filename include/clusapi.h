@@ -59,6 +59,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Names of the SDK's anonymous members under NONAMELESSUNION */
+#ifndef DUMMYSTRUCTNAME
+#ifdef NONAMELESSUNION
+#define DUMMYSTRUCTNAME s
+#define DUMMYUNIONNAME u
+#else
+#define DUMMYSTRUCTNAME
+#define DUMMYUNIONNAME
+#endif
+#endif
+
 /*
  * Win32 base types
  */
@@ -89,16 +100,6 @@ typedef const WCHAR *LPCWSTR, *PCWSTR;
 
 typedef struct HKEY__ *HKEY;
 typedef HKEY *PHKEY;
-
-#ifndef DUMMYSTRUCTNAME
-#ifdef NONAMELESSUNION
-#define DUMMYSTRUCTNAME s
-#define DUMMYUNIONNAME u
-#else
-#define DUMMYSTRUCTNAME
-#define DUMMYUNIONNAME
-#endif
-#endif
 
 /* The anonymous members are C11 and a GNU extension in C99 and C++. */
 typedef union _ULARGE_INTEGER {
