@@ -44,10 +44,6 @@ static struct list_head *cn_index_list(struct cn_index *idx, u32 version,
 						 &idx->v2[type][bit];
 }
 
-#define CN_V1_REGISTRY_KINDS                                   \
-	(CLUSNOTIFY_V1_REGISTRY_NAME | CLUSNOTIFY_V1_REGISTRY_ATTRIBUTES | \
-	 CLUSNOTIFY_V1_REGISTRY_VALUE | CLUSNOTIFY_V1_REGISTRY_SUBTREE)
-
 /*
  * Check a filter from userspace and work out the mask of kinds it is indexed
  * under, which leaves out the REGISTRY_SUBTREE scope modifier.
@@ -71,16 +67,20 @@ static int cn_filter_check(const struct clusnotify_filter *uf, u64 *idxmask,
 		if (has_object != !!uf->object_type_v1)
 			return -EINVAL;
 		if (has_object) {
-			u64 reg = mask & CN_V1_REGISTRY_KINDS;
-			u64 rest = mask & ~(u64)(CN_V1_REGISTRY_KINDS |
-						 CLUSNOTIFY_V1_HANDLE_CLOSE);
+			unsigned long bits = mask & ~(u64)CLUSNOTIFY_V1_HANDLE_CLOSE;
+			unsigned int bit;
 
 			if (!cn_type_valid(*obj_type) ||
 			    *obj_type == CLUSNOTIFY_OBJ_CLUSTER)
 				return -EINVAL;
-			/* A key's filter takes registry kinds, others none. */
-			if (*obj_type == CLUSNOTIFY_OBJ_REGISTRY ? rest : reg)
-				return -EINVAL;
+			/*
+			 * RegisterClusterNotify's table: an object's filter
+			 * takes that object's kinds (a key's, the registry
+			 * ones), and HANDLE_CLOSE.
+			 */
+			for_each_set_bit(bit, &bits, 32)
+				if (cn_v1_type(BIT(bit)) != *obj_type)
+					return -EINVAL;
 		}
 	} else if (uf->version == CLUSNOTIFY_FILTER_V2) {
 		u32 type = uf->object_type;

@@ -239,8 +239,8 @@ TEST_F(flt, v2_per_object_filter)
 TEST_F(flt, v1_per_object_filter)
 {
 	ASSERT_EQ(0, cn_add_v1_obj(self->env.port, self->env.cid,
-				   CN_V1_GROUP_STATE | CN_V1_RESOURCE_STATE,
-				   CLUSNOTIFY_OBJ_GROUP, CN_GROUP2_ID, 3, 3));
+				   CN_V1_GROUP_STATE, CLUSNOTIFY_OBJ_GROUP,
+				   CN_GROUP2_ID, 3, 3));
 	ASSERT_EQ(0, post(self, &group1_state));
 	ASSERT_EQ(0, post(self, &res_state));
 	EXPECT_EQ(-ETIMEDOUT, next(self));
@@ -657,8 +657,37 @@ TEST_F(flt, inconsistent_v1_object_fields_are_einval)
 	EXPECT_EQ(-EINVAL, cn_add_filter(p, &f));
 	EXPECT_EQ(0, nfilters(p));
 	/* The right id under the wrong type names no object. */
-	EXPECT_EQ(-ENOENT, cn_add_v1_obj(p, self->env.cid, CN_V1_GROUP_STATE,
+	EXPECT_EQ(-ENOENT, cn_add_v1_obj(p, self->env.cid,
+					 CN_V1_RESOURCE_STATE,
 					 CLUSNOTIFY_OBJ_RESOURCE, CN_GROUP1_ID,
+					 1, 1));
+}
+
+/*
+ * RegisterClusterNotify's table: an object's V1 filter takes that object's
+ * kinds and HANDLE_CLOSE; a kind of another type is -EINVAL.
+ */
+TEST_F(flt, v1_object_filter_takes_only_its_kinds)
+{
+	int p = self->env.port;
+
+	EXPECT_EQ(0, cn_add_v1_obj(p, self->env.cid,
+				   CN_V1_GROUP_STATE | CN_V1_GROUP_DELETED |
+					   CN_V1_HANDLE_CLOSE,
+				   CLUSNOTIFY_OBJ_GROUP, CN_GROUP1_ID, 1, 1));
+	EXPECT_EQ(-EINVAL, cn_add_v1_obj(p, self->env.cid, CN_V1_NODE_STATE,
+					 CLUSNOTIFY_OBJ_GROUP, CN_GROUP1_ID,
+					 1, 1));
+	EXPECT_EQ(-EINVAL, cn_add_v1_obj(p, self->env.cid,
+					 CN_V1_GROUP_STATE |
+						 CN_V1_CLUSTER_PROPERTY,
+					 CLUSNOTIFY_OBJ_GROUP, CN_GROUP1_ID,
+					 1, 1));
+	EXPECT_EQ(0, cn_add_v1_obj(p, self->env.cid,
+				   CN_V1_REGISTRY_VALUE | CN_V1_REGISTRY_SUBTREE,
+				   CLUSNOTIFY_OBJ_REGISTRY, CN_REGKEY_A, 1, 1));
+	EXPECT_EQ(-EINVAL, cn_add_v1_obj(p, self->env.cid, CN_V1_GROUP_STATE,
+					 CLUSNOTIFY_OBJ_REGISTRY, CN_REGKEY_A,
 					 1, 1));
 }
 

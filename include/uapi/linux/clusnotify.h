@@ -89,8 +89,10 @@
  *	object). The caller needs read access to the cluster. Returns 0.
  *	Errors: -ENOENT (cluster or object), -EACCES, -EINVAL (mask empty
  *	after modifiers, bits outside the type, unknown type or version,
- *	object_type_v1 inconsistent with object), -EMFILE (max_filters
- *	reached), -ENOMEM, -EFAULT, -EILSEQ, -ENAMETOOLONG.
+ *	object_type_v1 inconsistent with object, a V1 object filter with a
+ *	kind of another object type: RegisterClusterNotify's table),
+ *	-EMFILE (max_filters reached), -ENOMEM, -EFAULT, -EILSEQ,
+ *	-ENAMETOOLONG.
  *
  * CLUSNOTIFY_IOC_REMOVE_FILTERS (struct clusnotify_remove, in)
  *	Remove every filter carrying token. With
