@@ -149,7 +149,7 @@ struct clusnotify_object_desc {
 	uint32_t state;		/* the type's state enum, if has_state */
 	int has_state;
 	const char *id;		/* required: stable, unique within the type */
-	const char *name;
+	const char *name;	/* NULL: the id; "" is refused (-EINVAL) */
 	const char *parent;	/* parent or owner object's id */
 	const char *type_name;	/* e.g. a resource's resource type */
 };
@@ -188,8 +188,9 @@ int clusnotify_objects_remove(clusnotify_producer *p, uint32_t cluster_id,
  * REGISTRY_SUBTREE) cannot be posted: -EINVAL.
  *
  * The event also keeps the directory current: *_ADDED inserts (id
- * required), *_DELETED removes, *_STATE with has_state sets the state,
- * and any event updates the name, parent and type name it carries.
+ * required, -ENOSPC past max_objects), *_DELETED removes, *_STATE with
+ * has_state sets the state, and any event updates the name, parent and
+ * type name it carries.
  */
 struct clusnotify_event {
 	uint32_t object_type;	/* CLUSNOTIFY_OBJ_* */
@@ -290,9 +291,9 @@ struct clusnotify_object_entry {
 	uint32_t state;		/* or CLUSNOTIFY_STATE_UNKNOWN */
 	uint64_t state_seq;	/* bumped on every state change */
 	const char *id;
-	const char *name;	/* "" when it has none, as the others */
-	const char *parent;
-	const char *type_name;
+	const char *name;	/* published without one: the id */
+	const char *parent;	/* "" when it has none */
+	const char *type_name;	/* "" when it has none */
 };
 
 typedef int (*clusnotify_object_cb)(const struct clusnotify_object_entry *o,
