@@ -369,6 +369,64 @@ int clusnotify_record_next(const void *buf, size_t len, size_t *off,
 /* The port's counters: queued, delivered, lost, next_seq, filters, id. */
 int clusnotify_port_stats(void *port, struct clusnotify_port_stats *stats);
 
+/*
+ * Cluster property lists: the payload of V2 *_COMMON_PROPERTY_V2 and
+ * *_PRIVATE_PROPERTY_V2 events, laid out as Windows lays them out (see
+ * CLUSPROP_* in clusapi.h). Producers build them from UTF-8; consumers
+ * parse them with full validation. Start a list zeroed
+ * (CLUSNOTIFY_PROPLIST_INIT); each add returns 0 or -errno, and the first
+ * failure sticks, so checking the last call (or _data) is enough.
+ */
+struct clusnotify_proplist {
+	unsigned char *buf;
+	size_t len;
+	size_t cap;
+	uint32_t count;		/* properties added */
+	int err;		/* first failure, or 0 */
+};
+
+#define CLUSNOTIFY_PROPLIST_INIT { NULL, 0, 0, 0, 0 }
+
+int clusnotify_proplist_add_dword(struct clusnotify_proplist *pl,
+				  const char *name, uint32_t value);
+int clusnotify_proplist_add_long(struct clusnotify_proplist *pl,
+				 const char *name, int32_t value);
+int clusnotify_proplist_add_ulargeint(struct clusnotify_proplist *pl,
+				      const char *name, uint64_t value);
+int clusnotify_proplist_add_largeint(struct clusnotify_proplist *pl,
+				     const char *name, int64_t value);
+int clusnotify_proplist_add_sz(struct clusnotify_proplist *pl,
+			       const char *name, const char *value);
+int clusnotify_proplist_add_multi_sz(struct clusnotify_proplist *pl,
+				     const char *name,
+				     const char *const *values, size_t n);
+int clusnotify_proplist_add_binary(struct clusnotify_proplist *pl,
+				   const char *name, const void *data,
+				   size_t len);
+/* The list in wire form (a valid empty list if nothing was added), or NULL. */
+const void *clusnotify_proplist_data(const struct clusnotify_proplist *pl,
+				     size_t *len);
+void clusnotify_proplist_free(struct clusnotify_proplist *pl);
+
+/* One property of a parsed list. */
+struct clusnotify_prop {
+	const char *name;	/* UTF-8, valid during the callback only */
+	uint32_t syntax;	/* CLUSPROP_SYNTAX_* of its first value */
+	const void *value;	/* first value's data, in the list's buffer */
+	uint32_t value_len;	/* bytes */
+	uint32_t nvalues;	/* values before the end mark */
+};
+
+/*
+ * Check a whole list, then call cb for each property in order. Returns 0,
+ * -EPROTO (malformed: nothing was handed out), -ENOMEM, or cb's non-zero
+ * return, which stops the walk.
+ */
+int clusnotify_proplist_parse(const void *buf, size_t len,
+			      int (*cb)(const struct clusnotify_prop *p,
+					void *arg),
+			      void *arg);
+
 /* ================================================================== */
 /* End of consumer extensions                                          */
 /* ================================================================== */
