@@ -40,7 +40,8 @@ SELFTEST_LIB_SRC := $(wildcard selftests/cn_*.c)
 SELFTEST_LIB_HDR := $(wildcard selftests/cn_*.h)
 KERNEL_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild Kbuild include/uapi/linux/clusnotify.h
 
-.PHONY: run all deps module lib host-tests install selftests check check-host check-vm check-debug \
+.PHONY: run all deps module lib host-tests install selftests check check-quick check-host \
+	check-vm check-debug \
 	debug-kernel vm-shell style clean
 
 all: $(KSRC)/.extracted module lib selftests host-tests
@@ -130,7 +131,14 @@ $(BUILD)/selftests/%_test: selftests/%_test.c $(SELFTEST_LIB_SRC) $(SELFTEST_LIB
 	@mkdir -p $(dir $@)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(SELFTEST_LIB_SRC) $(TEST_LDLIBS)
 
-check: all $(KSRC)/.extracted
+# Everything: host checks, the VM suite on the stock kernel, and again on
+# the debug kernel (built once, ~10 minutes, then cached).
+check: all $(KSRC)/.extracted $(BUILD)/module-debug/clusnotify.ko
+	@scripts/run-tests --debug-kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
+		--debug-module $(BUILD)/module-debug/clusnotify.ko
+
+# The same without the debug kernel, for quick iteration.
+check-quick: all $(KSRC)/.extracted
 	@scripts/run-tests
 
 check-host: all $(KSRC)/.extracted
