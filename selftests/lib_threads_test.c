@@ -1,0 +1,723 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libclusapi under many threads at once, against the real module: readers
+ * sharing one port while a producer posts and other threads open, query
+ * and close object handles of the same cluster handle, which one thread
+ * then closes; every event is delivered exactly once across the readers,
+ * nothing crashes, and after CloseCluster every handle obtained through it
+ * is invalid. Also: CloseCluster and Close* of one handle from many
+ * threads at once (one close, one HANDLE_CLOSE), HANDLE_CLOSE from
+ * cluster handles opened and closed concurrently, and closing a port
+ * under blocked and spinning callers.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <clusapi.h>
+#include <clusapi_linux.h>
+#include "cn_lib.h"
+#include "cn_util.h"
+#include "kselftest_harness.h"
+
+#define NREADERS 8
+#define NCHURN 4
+#define NEVENTS 2000
+#define RING 48
+
+FIXTURE(th) {
+	struct cn_env env;
+	HCLUSTER hc;
+};
+
+FIXTURE_SETUP(th)
+{
+	ASSERT_EQ(0, cn_env_setup(&self->env, "LibTh"));
+	self->hc = cn_lib_open(&self->env);
+	ASSERT_NE(NULL, self->hc);
+}
+
+FIXTURE_TEARDOWN(th)
+{
+	if (self->hc)
+		CloseCluster(self->hc);
+	cn_env_teardown(&self->env);
+}
+
+/* ------------------------------------------------------------------ */
+/* Readers, a producer and handle churn on one cluster handle          */
+/* ------------------------------------------------------------------ */
+
+struct shared {
+	HCLUSTER hc;
+	HCHANGE port;
+	struct cn_nl *nl;
+	__u32 cid;
+	int count[NEVENTS];		/* atomic: deliveries of event i */
+	int handle_close;		/* atomic */
+	int unexpected;			/* atomic: anything else read */
+	int stop_churn;
+	int closing;			/* CloseCluster is about to run */
+	int closed;			/* CloseCluster has returned */
+	int post_err;
+};
+
+struct reader {
+	struct shared *s;
+	DWORD last;
+	int got;
+};
+
+static void *reader_thread(void *arg)
+{
+	struct reader *r = arg;
+	struct shared *s = r->s;
+	DWORD_PTR key;
+	DWORD filter, cch;
+	WCHAR name[64];
+	unsigned int i;
+
+	for (;;) {
+		cch = CN_ARRAY_SIZE(name);
+		r->last = GetClusterNotify(s->port, &key, &filter, name, &cch,
+					   INFINITE);
+		if (r->last != ERROR_SUCCESS)
+			break;
+		r->got++;
+		if (filter == CLUSTER_CHANGE_HANDLE_CLOSE && key == 1)
+			__atomic_add_fetch(&s->handle_close, 1,
+					   __ATOMIC_RELAXED);
+		else if (filter == CLUSTER_CHANGE_GROUP_STATE && key == 1 &&
+			 sscanf(cn_narrow(name), "ev-%u", &i) == 1 &&
+			 i < NEVENTS)
+			__atomic_add_fetch(&s->count[i], 1, __ATOMIC_RELAXED);
+		else
+			__atomic_add_fetch(&s->unexpected, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *producer_thread(void *arg)
+{
+	struct shared *s = arg;
+	static char names[NEVENTS][16];
+	struct cn_event ev[20];
+	int i, n;
+
+	for (i = 0; i < NEVENTS; i += n) {
+		for (n = 0; n < (int)CN_ARRAY_SIZE(ev) && i + n < NEVENTS; n++) {
+			snprintf(names[i + n], sizeof(names[0]), "ev-%05d",
+				 i + n);
+			/* Unknown ids: the directory stays as it is. */
+			ev[n] = cn_ev_group_state(names[i + n], names[i + n],
+						  CN_GROUP_ONLINE);
+		}
+		s->post_err = cn_post(s->nl, s->cid, ev, n, NULL);
+		if (s->post_err)
+			break;
+	}
+	return NULL;
+}
+
+struct churn {
+	struct shared *s;
+	int id;
+	HCHANGE own;			/* this thread's port */
+	HANDLE ring[RING];		/* groups opened, not yet closed */
+	bool during[RING];		/* opened after closing was set */
+	int head, opened, closed_ok, reg_hc;
+	int bad;			/* wrong results, with... */
+	char why[128];			/* ... the first one */
+};
+
+static void churn_bad(struct churn *c, const char *what, DWORD err)
+{
+	if (!c->bad++)
+		snprintf(c->why, sizeof(c->why), "%s: %u", what, err);
+}
+
+static void *churn_thread(void *arg)
+{
+	struct churn *c = arg;
+	struct shared *s = c->s;
+	HGROUP g;
+	HNODE n;
+	HKEY root, k;
+	DWORD st, err;
+	bool after;
+
+	while (!CN_TEST(s->stop_churn)) {
+		after = CN_TEST(s->closed);
+		g = OpenClusterGroup(s->hc, cn_wide(CN_GROUP1));
+		err = GetLastError();
+		if (!g) {
+			if (err != ERROR_INVALID_HANDLE)
+				churn_bad(c, "OpenClusterGroup", err);
+			if (!CN_TEST(s->closing))
+				churn_bad(c, "OpenClusterGroup before close",
+					  err);
+			cn_sleep_ms(1);
+			continue;
+		}
+		if (after)
+			churn_bad(c, "OpenClusterGroup after close", 0);
+		c->opened++;
+		st = GetClusterGroupState(g, NULL, NULL);
+		err = GetLastError();
+		if (st != ClusterGroupOnline && err != ERROR_INVALID_HANDLE)
+			churn_bad(c, "GetClusterGroupState", err);
+		/*
+		 * Some registered with HANDLE_CLOSE on our own port, but
+		 * not while CloseCluster runs: using a handle while another
+		 * thread closes it is the caller's race, not the library's.
+		 */
+		if (c->opened % 3 == 0 && !CN_TEST(s->closing) &&
+		    RegisterClusterNotify(c->own, CLUSTER_CHANGE_GROUP_STATE |
+						  CLUSTER_CHANGE_HANDLE_CLOSE,
+					  g, c->id) == ERROR_SUCCESS)
+			c->reg_hc++;
+		/* Keep RING groups open: CloseCluster must close them. */
+		if (c->ring[c->head]) {
+			if (CloseClusterGroup(c->ring[c->head]))
+				c->closed_ok++;
+			else if (GetLastError() != ERROR_INVALID_HANDLE)
+				churn_bad(c, "CloseClusterGroup", GetLastError());
+		}
+		c->ring[c->head] = g;
+		c->during[c->head] = CN_TEST(s->closing);
+		c->head = (c->head + 1) % RING;
+
+		n = OpenClusterNode(s->hc, cn_wide(CN_NODE1));
+		if (n) {
+			st = GetClusterNodeState(n);
+			if (st != ClusterNodeUp &&
+			    GetLastError() != ERROR_INVALID_HANDLE)
+				churn_bad(c, "GetClusterNodeState",
+					  GetLastError());
+			CloseClusterNode(n);
+		}
+		root = GetClusterKey(s->hc, KEY_READ);
+		if (root) {
+			err = ClusterRegOpenKey(root, cn_wide(CN_REGKEY_AB),
+						KEY_READ, &k);
+			if (err == ERROR_SUCCESS)
+				ClusterRegCloseKey(k);
+			else if (err != ERROR_INVALID_HANDLE)
+				churn_bad(c, "ClusterRegOpenKey", err);
+			ClusterRegCloseKey(root);
+		}
+	}
+	return NULL;
+}
+
+TEST_F_TIMEOUT(th, readers_producer_churn_and_closecluster, 120)
+{
+	struct shared *s = calloc(1, sizeof(*s));
+	struct reader rd[NREADERS] = { 0 };
+	struct churn *ch = calloc(NCHURN, sizeof(*ch));
+	pthread_t trd[NREADERS], tch[NCHURN], tpr;
+	struct clusnotify_port_stats st;
+	int i, j, total, once, left;
+	__u64 end;
+
+	ASSERT_NE(NULL, s);
+	ASSERT_NE(NULL, ch);
+	s->hc = self->hc;
+	s->nl = &self->env.nl;
+	s->cid = self->env.cid;
+	s->port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE, self->hc,
+					  CLUSTER_CHANGE_GROUP_STATE |
+						  CLUSTER_CHANGE_HANDLE_CLOSE,
+					  1);
+	ASSERT_NE(NULL, s->port);
+	for (i = 0; i < NREADERS; i++) {
+		rd[i].s = s;
+		ASSERT_EQ(0, pthread_create(&trd[i], NULL, reader_thread,
+					    &rd[i]));
+	}
+	for (i = 0; i < NCHURN; i++) {
+		ch[i].s = s;
+		ch[i].id = 100 + i;
+		ch[i].own = CreateClusterNotifyPort(INVALID_HANDLE_VALUE,
+						    INVALID_HANDLE_VALUE, 0, 0);
+		ASSERT_NE(NULL, ch[i].own);
+		ASSERT_EQ(0, pthread_create(&tch[i], NULL, churn_thread,
+					    &ch[i]));
+	}
+	ASSERT_EQ(0, pthread_create(&tpr, NULL, producer_thread, s));
+	ASSERT_EQ(0, pthread_join(tpr, NULL));
+	EXPECT_EQ(0, s->post_err);
+
+	/* Wait for the readers to take everything. */
+	end = cn_now_ms() + 60000;
+	do {
+		for (i = 0, total = 0; i < NEVENTS; i++)
+			total += __atomic_load_n(&s->count[i],
+						 __ATOMIC_RELAXED);
+		if (total >= NEVENTS)
+			break;
+		cn_sleep_ms(20);
+	} while (cn_now_ms() < end);
+
+	/* Close the cluster handle under the churning threads. */
+	CN_SET(s->closing);
+	cn_sleep_ms(200);	/* registrations in flight complete */
+	EXPECT_TRUE(CloseCluster(self->hc));
+	CN_SET(s->closed);
+	self->hc = NULL;
+	/* The HANDLE_CLOSE reaches one reader. */
+	end = cn_now_ms() + 10000;
+	while (!__atomic_load_n(&s->handle_close, __ATOMIC_RELAXED) &&
+	       cn_now_ms() < end)
+		cn_sleep_ms(5);
+	cn_sleep_ms(100);
+	CN_SET(s->stop_churn);
+	for (i = 0; i < NCHURN; i++)
+		ASSERT_EQ(0, pthread_join(tch[i], NULL));
+	ASSERT_EQ(0, clusnotify_port_stats(s->port, &st));
+	EXPECT_EQ(0, st.lost);
+	EXPECT_EQ(0, st.queued);
+	/* Every reader wakes with ERROR_INVALID_HANDLE. */
+	EXPECT_TRUE(CloseClusterNotifyPort(s->port));
+	for (i = 0; i < NREADERS; i++) {
+		ASSERT_EQ(0, pthread_join(trd[i], NULL));
+		EXPECT_EQ(ERROR_INVALID_HANDLE, rd[i].last) TH_LOG("reader %d", i);
+	}
+
+	/* Exactly once each, across the readers. */
+	for (i = 0, once = 0; i < NEVENTS; i++) {
+		if (s->count[i] == 1)
+			once++;
+		else if (once == i)
+			TH_LOG("event %d delivered %d times", i, s->count[i]);
+	}
+	EXPECT_EQ(NEVENTS, once);
+	EXPECT_EQ(1, s->handle_close);
+	EXPECT_EQ(0, s->unexpected);
+	for (i = 0, total = 0; i < NREADERS; i++)
+		total += rd[i].got;
+	EXPECT_EQ(NEVENTS + 1, total);
+	EXPECT_EQ(NEVENTS + 1, st.delivered);
+
+	/*
+	 * After CloseCluster returned, every handle obtained through the
+	 * cluster handle before it was called is invalid. (Those opened
+	 * while it ran: closecluster_invalidates_handles_opened_meanwhile.)
+	 */
+	for (i = 0; i < NCHURN; i++) {
+		struct cn_v1_got g;
+		int hc_records = 0;
+
+		EXPECT_EQ(0, ch[i].bad) TH_LOG("churn %d: %s", i, ch[i].why);
+		EXPECT_LT(RING, ch[i].opened) TH_LOG("churn %d", i);
+		for (j = 0, left = 0; j < RING; j++) {
+			if (!ch[i].ring[j] || ch[i].during[j])
+				continue;
+			SetLastError(0);
+			if (GetClusterGroupState(ch[i].ring[j], NULL, NULL) !=
+				    ClusterGroupStateUnknown ||
+			    GetLastError() != ERROR_INVALID_HANDLE)
+				left++;
+		}
+		EXPECT_EQ(0, left)
+			TH_LOG("churn %d: %d handles outlived CloseCluster", i,
+			       left);
+		/* Each registered group's close posted its HANDLE_CLOSE. */
+		while (cn_v1_get(ch[i].own, 0, &g) == ERROR_SUCCESS) {
+			if (g.filter == CLUSTER_CHANGE_HANDLE_CLOSE &&
+			    g.key == (DWORD_PTR)ch[i].id &&
+			    !strcmp(g.name, CN_GROUP1))
+				hc_records++;
+		}
+		EXPECT_EQ(ch[i].reg_hc, hc_records) TH_LOG("churn %d", i);
+		CloseClusterNotifyPort(ch[i].own);
+		for (j = 0; j < RING; j++)
+			CloseClusterGroup(ch[i].ring[j]);
+	}
+	free(ch);
+	free(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* Handles opened while CloseCluster runs                              */
+/* ------------------------------------------------------------------ */
+
+#define NRACERS 4
+#define NRACE_MAX 4096
+
+struct racer {
+	HCLUSTER hc;
+	int *go, *closed;
+	HANDLE got[NRACE_MAX];
+	int n;
+	HGROUP after;		/* opened once CloseCluster had returned */
+	DWORD last_err;
+};
+
+/* Open groups through the cluster handle until it stops working. */
+static void *racer_thread(void *arg)
+{
+	struct racer *r = arg;
+	HGROUP g;
+
+	while (!CN_TEST(*r->go))
+		;
+	while (!CN_TEST(*r->closed)) {
+		g = OpenClusterGroup(r->hc, cn_wide(CN_GROUP1));
+		if (!g) {
+			r->last_err = GetLastError();
+			return NULL;
+		}
+		if (r->n < NRACE_MAX)
+			r->got[r->n++] = g;
+		else
+			CloseClusterGroup(g);
+	}
+	/* CloseCluster has returned: opening through it must fail. */
+	r->after = OpenClusterGroup(r->hc, cn_wide(CN_GROUP1));
+	r->last_err = GetLastError();
+	return NULL;
+}
+
+/*
+ * OpenClusterGroup racing CloseCluster on the same cluster handle: each
+ * open either happens before the close (and the close invalidates its
+ * handle) or after it (and fails with ERROR_INVALID_HANDLE). A handle
+ * that an open returned and that still works after CloseCluster has
+ * returned fits neither order: it outlives "all handles obtained from it
+ * are invalid", and keeps the closed cluster handle's state alive.
+ */
+TEST_F(th, closecluster_invalidates_handles_opened_meanwhile)
+{
+	struct racer *r = calloc(NRACERS, sizeof(*r));
+	HGROUP pre[200];
+	HCHANGE ports[8];
+	pthread_t t[NRACERS];
+	int go = 0, closed = 0, i, j, total = 0, alive = 0;
+
+	ASSERT_NE(NULL, r);
+	/*
+	 * Derived handles to close, and ports each close asks for their
+	 * HANDLE_CLOSE, make CloseCluster take a while.
+	 */
+	for (i = 0; i < (int)CN_ARRAY_SIZE(pre); i++) {
+		pre[i] = OpenClusterGroup(self->hc, cn_wide(CN_GROUP2));
+		ASSERT_NE(NULL, pre[i]);
+	}
+	for (i = 0; i < (int)CN_ARRAY_SIZE(ports); i++) {
+		ports[i] = CreateClusterNotifyPort(INVALID_HANDLE_VALUE,
+						   INVALID_HANDLE_VALUE, 0, 0);
+		ASSERT_NE(NULL, ports[i]);
+	}
+	for (i = 0; i < NRACERS; i++) {
+		r[i].hc = self->hc;
+		r[i].go = &go;
+		r[i].closed = &closed;
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, racer_thread, &r[i]));
+	}
+	CN_SET(go);
+	cn_sleep_ms(20);
+	EXPECT_TRUE(CloseCluster(self->hc));
+	CN_SET(closed);
+	for (i = 0; i < NRACERS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(NULL, r[i].after);
+		EXPECT_EQ(ERROR_INVALID_HANDLE, r[i].last_err);
+	}
+	self->hc = NULL;
+	for (i = 0; i < (int)CN_ARRAY_SIZE(pre); i++)
+		EXPECT_FALSE(CloseClusterGroup(pre[i]));
+	for (i = 0; i < NRACERS; i++) {
+		for (j = 0; j < r[i].n; j++) {
+			total++;
+			if (GetClusterGroupState(r[i].got[j], NULL, NULL) !=
+			    ClusterGroupStateUnknown)
+				alive++;
+			CloseClusterGroup(r[i].got[j]);
+		}
+	}
+	TH_LOG("%d groups opened by the racing threads, %d still valid after CloseCluster returned",
+	       total, alive);
+	EXPECT_EQ(0, alive);
+	for (i = 0; i < (int)CN_ARRAY_SIZE(ports); i++)
+		CloseClusterNotifyPort(ports[i]);
+	free(r);
+}
+
+/* ------------------------------------------------------------------ */
+/* One handle closed from many threads at once                        */
+/* ------------------------------------------------------------------ */
+
+struct closer {
+	pthread_barrier_t *bar;
+	HANDLE h;
+	bool cluster;
+	BOOL ret;
+	DWORD err;
+};
+
+static void *closer_thread(void *arg)
+{
+	struct closer *c = arg;
+
+	SetLastError(0);
+	pthread_barrier_wait(c->bar);
+	c->ret = c->cluster ? CloseCluster(c->h) : CloseClusterGroup(c->h);
+	c->err = GetLastError();
+	return NULL;
+}
+
+#define NCLOSERS 8
+#define NDERIVED 40
+
+TEST_F(th, closecluster_from_many_threads)
+{
+	struct closer c[NCLOSERS];
+	HANDLE g[NDERIVED];
+	pthread_barrier_t bar;
+	pthread_t t[NCLOSERS];
+	struct cn_v1_got got;
+	bool seen[NDERIVED] = { false };
+	HCHANGE port;
+	int i, cluster_hc = 0, group_hc = 0;
+
+	port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE, self->hc,
+				       CLUSTER_CHANGE_HANDLE_CLOSE, 0xc0);
+	ASSERT_NE(NULL, port);
+	for (i = 0; i < NDERIVED; i++) {
+		g[i] = OpenClusterGroup(self->hc, cn_wide(CN_GROUP1));
+		ASSERT_NE(NULL, g[i]);
+		ASSERT_EQ(ERROR_SUCCESS,
+			  RegisterClusterNotify(port, CLUSTER_CHANGE_GROUP_STATE |
+							      CLUSTER_CHANGE_HANDLE_CLOSE,
+						g[i], i));
+	}
+	ASSERT_EQ(0, pthread_barrier_init(&bar, NULL, NCLOSERS));
+	for (i = 0; i < NCLOSERS; i++) {
+		c[i] = (struct closer){ .bar = &bar, .h = self->hc,
+					.cluster = true };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, closer_thread, &c[i]));
+	}
+	for (i = 0; i < NCLOSERS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_TRUE(c[i].ret);		/* always TRUE */
+	}
+	self->hc = NULL;
+	pthread_barrier_destroy(&bar);
+	/* One HANDLE_CLOSE per registered handle, exactly. */
+	while (cn_v1_get(port, 0, &got) == ERROR_SUCCESS) {
+		EXPECT_EQ(CLUSTER_CHANGE_HANDLE_CLOSE, got.filter);
+		if (got.key == 0xc0) {
+			cluster_hc++;
+		} else if (got.key < NDERIVED) {
+			EXPECT_FALSE(seen[got.key]) TH_LOG("group %lu",
+							   (unsigned long)got.key);
+			seen[got.key] = true;
+			group_hc++;
+		}
+	}
+	EXPECT_EQ(1, cluster_hc);
+	EXPECT_EQ(NDERIVED, group_hc);
+	for (i = 0; i < NDERIVED; i++)
+		EXPECT_FALSE(CloseClusterGroup(g[i]));
+	CloseClusterNotifyPort(port);
+}
+
+TEST_F(th, close_one_object_from_many_threads)
+{
+	struct closer c[NCLOSERS];
+	pthread_barrier_t bar;
+	pthread_t t[NCLOSERS];
+	struct cn_v1_got got;
+	HCHANGE port;
+	HGROUP grp;
+	int i, round, ok, records;
+
+	port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE,
+				       INVALID_HANDLE_VALUE, 0, 0);
+	ASSERT_NE(NULL, port);
+	for (round = 0; round < 20; round++) {
+		grp = OpenClusterGroup(self->hc, cn_wide(CN_GROUP1));
+		ASSERT_NE(NULL, grp);
+		ASSERT_EQ(ERROR_SUCCESS,
+			  RegisterClusterNotify(port, CLUSTER_CHANGE_GROUP_STATE |
+							      CLUSTER_CHANGE_HANDLE_CLOSE,
+						grp, round));
+		ASSERT_EQ(0, pthread_barrier_init(&bar, NULL, NCLOSERS));
+		for (i = 0; i < NCLOSERS; i++) {
+			c[i] = (struct closer){ .bar = &bar, .h = grp };
+			ASSERT_EQ(0, pthread_create(&t[i], NULL, closer_thread,
+						    &c[i]));
+		}
+		for (i = 0, ok = 0; i < NCLOSERS; i++) {
+			ASSERT_EQ(0, pthread_join(t[i], NULL));
+			if (c[i].ret)
+				ok++;
+			else
+				EXPECT_EQ(ERROR_INVALID_HANDLE, c[i].err);
+		}
+		pthread_barrier_destroy(&bar);
+		EXPECT_EQ(1, ok) TH_LOG("round %d", round);
+		for (records = 0; cn_v1_get(port, 0, &got) == ERROR_SUCCESS;
+		     records++) {
+			EXPECT_EQ(CLUSTER_CHANGE_HANDLE_CLOSE, got.filter);
+			EXPECT_EQ(round, got.key);
+		}
+		EXPECT_EQ(1, records) TH_LOG("round %d", round);
+	}
+	CloseClusterNotifyPort(port);
+}
+
+/* ------------------------------------------------------------------ */
+/* Cluster handles opened and closed concurrently                      */
+/* ------------------------------------------------------------------ */
+
+#define NOPENERS 6
+#define NOPENS 60
+
+struct opener {
+	const char *name;
+	HCHANGE port;
+	int id, done, bad;
+};
+
+static void *opener_thread(void *arg)
+{
+	struct opener *o = arg;
+	HCLUSTER h;
+	int i;
+
+	for (i = 0; i < NOPENS; i++) {
+		h = OpenCluster(cn_wide(o->name));
+		if (!h) {
+			o->bad++;
+			continue;
+		}
+		if (RegisterClusterNotify(o->port, CLUSTER_CHANGE_HANDLE_CLOSE,
+					  h, (DWORD_PTR)o->id << 16 | i))
+			o->bad++;
+		if (!CloseCluster(h))
+			o->bad++;
+		o->done++;
+	}
+	return NULL;
+}
+
+TEST_F(th, handle_close_from_concurrent_cluster_handles)
+{
+	static bool seen[NOPENERS][NOPENS];
+	struct opener o[NOPENERS];
+	pthread_t t[NOPENERS];
+	struct cn_v1_got got;
+	HCHANGE port;
+	int i, n = 0, done = 0;
+
+	port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE,
+				       INVALID_HANDLE_VALUE, 0, 0);
+	ASSERT_NE(NULL, port);
+	for (i = 0; i < NOPENERS; i++) {
+		o[i] = (struct opener){ .name = self->env.name, .port = port,
+					.id = i + 1 };
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, opener_thread, &o[i]));
+	}
+	for (i = 0; i < NOPENERS; i++) {
+		ASSERT_EQ(0, pthread_join(t[i], NULL));
+		EXPECT_EQ(0, o[i].bad);
+		done += o[i].done;
+	}
+	while (cn_v1_get(port, 0, &got) == ERROR_SUCCESS) {
+		unsigned long id = got.key >> 16, k = got.key & 0xffff;
+
+		EXPECT_EQ(CLUSTER_CHANGE_HANDLE_CLOSE, got.filter);
+		EXPECT_STREQ(self->env.name, got.name);
+		if (id >= 1 && id <= NOPENERS && k < NOPENS &&
+		    !seen[id - 1][k]) {
+			seen[id - 1][k] = true;
+			n++;
+		} else {
+			TH_LOG("key 0x%lx unexpected or twice",
+			       (unsigned long)got.key);
+			EXPECT_TRUE(false);
+		}
+	}
+	EXPECT_EQ(NOPENERS * NOPENS, done);
+	EXPECT_EQ(done, n);
+	CloseClusterNotifyPort(port);
+}
+
+/* ------------------------------------------------------------------ */
+/* Closing a port under blocked and spinning callers                   */
+/* ------------------------------------------------------------------ */
+
+struct caller {
+	HCHANGE port;
+	HCLUSTER hc;
+	bool spin;
+	int *stop;
+	DWORD last;
+	int calls, bad;
+};
+
+static void *caller_thread(void *arg)
+{
+	struct caller *c = arg;
+	struct cn_v1_got g;
+	HANDLE ev;
+	DWORD st;
+
+	if (!c->spin) {
+		c->last = cn_v1_get(c->port, INFINITE, &g);
+		return NULL;
+	}
+	while (!CN_TEST(*c->stop)) {
+		st = cn_v1_get(c->port, 0, &g);
+		if (st != WAIT_TIMEOUT && st != ERROR_INVALID_HANDLE)
+			c->bad++;
+		st = RegisterClusterNotify(c->port, CLUSTER_CHANGE_NODE_STATE,
+					   c->hc, 7);
+		if (st != ERROR_SUCCESS && st != ERROR_INVALID_HANDLE &&
+		    st != ERROR_TOO_MANY_OPEN_FILES)
+			c->bad++;
+		st = GetNotifyEventHandle(c->port, &ev);
+		if (st != ERROR_SUCCESS && st != ERROR_INVALID_HANDLE)
+			c->bad++;
+		c->last = st;
+		c->calls++;
+	}
+	return NULL;
+}
+
+TEST_F(th, close_port_under_blocked_and_spinning_callers)
+{
+	struct caller c[12];
+	pthread_t t[12];
+	HCHANGE port;
+	int stop = 0, i, round;
+
+	for (round = 0; round < 5; round++) {
+		port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE, self->hc,
+					       CLUSTER_CHANGE_GROUP_STATE, 1);
+		ASSERT_NE(NULL, port);
+		stop = 0;
+		for (i = 0; i < 12; i++) {
+			c[i] = (struct caller){ .port = port, .hc = self->hc,
+						.spin = i >= 8, .stop = &stop };
+			ASSERT_EQ(0, pthread_create(&t[i], NULL, caller_thread,
+						    &c[i]));
+		}
+		cn_sleep_ms(100);
+		EXPECT_TRUE(CloseClusterNotifyPort(port));
+		cn_sleep_ms(50);
+		CN_SET(stop);
+		for (i = 0; i < 12; i++) {
+			ASSERT_EQ(0, pthread_join(t[i], NULL));
+			EXPECT_EQ(0, c[i].bad) TH_LOG("caller %d", i);
+			EXPECT_EQ(ERROR_INVALID_HANDLE, c[i].last)
+				TH_LOG("round %d caller %d", round, i);
+		}
+	}
+}
+
+TEST_HARNESS_MAIN
