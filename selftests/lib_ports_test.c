@@ -10,7 +10,8 @@
  * blocked waiters, the producer going away (CLUSTER_STATE) and coming back
  * (CLUSTER_RECONNECT), queue overflow (V1 CLUSTER_RECONNECT, V2
  * LOST_NOTIFICATIONS_V2, the exact count through clusnotify_port_read),
- * and epoll on GetNotifyEventHandle. Events come from a raw netlink
+ * batch reads (clusnotify_port_read, clusnotify_record_next) and epoll on
+ * GetNotifyEventHandle. Events come from a raw netlink
  * producer (cn_util).
  */
 #include <errno.h>
@@ -66,6 +67,18 @@ FIXTURE_TEARDOWN(pt)
 static int post(FIXTURE_DATA(pt) *self, const struct cn_event *ev)
 {
 	return cn_post1(&self->env.nl, self->env.cid, ev);
+}
+
+/* @n GROUP_STATE events of Group One in one batch (at most 32). */
+static int post_many_events(FIXTURE_DATA(pt) *self, int n)
+{
+	struct cn_event ev[32];
+	int i;
+
+	for (i = 0; i < n && i < (int)CN_ARRAY_SIZE(ev); i++)
+		ev[i] = cn_ev_group_state(CN_GROUP1_ID, CN_GROUP1,
+					  CN_GROUP_ONLINE);
+	return cn_post(&self->env.nl, self->env.cid, ev, i, NULL);
 }
 
 /* The next record of a V1 port must be (@filter, @key, @name). */
@@ -1203,17 +1216,6 @@ static int lower_max_records(FIXTURE_DATA(pt) *self, unsigned int n)
 	return cn_param_set("max_records", n);
 }
 
-static int post_many(FIXTURE_DATA(pt) *self, int n)
-{
-	struct cn_event ev[32];
-	int i;
-
-	for (i = 0; i < n && i < (int)CN_ARRAY_SIZE(ev); i++)
-		ev[i] = cn_ev_group_state(CN_GROUP1_ID, CN_GROUP1,
-					  CN_GROUP_ONLINE);
-	return cn_post(&self->env.nl, self->env.cid, ev, i, NULL);
-}
-
 TEST_F(pt, overflow_is_reported_v1_and_v2)
 {
 	NOTIFY_FILTER_AND_TYPE f = { CLUSTER_OBJECT_TYPE_GROUP,
@@ -1230,7 +1232,7 @@ TEST_F(pt, overflow_is_reported_v1_and_v2)
 				       0x52);
 	ASSERT_NE(NULL, p1);
 	ASSERT_NE(NULL, p2);
-	ASSERT_EQ(0, post_many(self, 10));
+	ASSERT_EQ(0, post_many_events(self, 10));
 	for (i = 0; i < 4; i++) {
 		EXPECT_V1(p1, CLUSTER_CHANGE_GROUP_STATE, 0x51, CN_GROUP1);
 	}
@@ -1249,7 +1251,7 @@ TEST_F(pt, overflow_is_reported_v1_and_v2)
 		  g2->fat.FilterFlags);
 	EXPECT_EQ(WAIT_TIMEOUT, cn_v2_get(p2, 0, g2));
 	/* And the port works on. */
-	ASSERT_EQ(0, post_many(self, 1));
+	ASSERT_EQ(0, post_many_events(self, 1));
 	EXPECT_V1(p1, CLUSTER_CHANGE_GROUP_STATE, 0x51, CN_GROUP1);
 	EXPECT_NONE(p1);
 	CloseClusterNotifyPort(p1);
@@ -1272,9 +1274,9 @@ TEST_F(pt, overflow_exact_count_by_batch_read)
 	port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE, self->hc,
 				       CLUSTER_CHANGE_GROUP_STATE, 0x61);
 	ASSERT_NE(NULL, port);
-	ASSERT_EQ(0, post_many(self, 10));
+	ASSERT_EQ(0, post_many_events(self, 10));
 	/* The overflow record keeps counting while it waits. */
-	ASSERT_EQ(0, post_many(self, 3));
+	ASSERT_EQ(0, post_many_events(self, 3));
 	n = clusnotify_port_read(port, buf, sizeof(buf), 1000);
 	ASSERT_LT(0, n);
 	while ((ret = clusnotify_record_next(buf, n, &off, &v)) > 0) {
@@ -1298,7 +1300,7 @@ TEST_F(pt, overflow_exact_count_by_batch_read)
 	EXPECT_EQ(0, ret);
 	EXPECT_EQ(5, recs);
 	/* The next record's seq proves nothing else went missing. */
-	ASSERT_EQ(0, post_many(self, 1));
+	ASSERT_EQ(0, post_many_events(self, 1));
 	n = clusnotify_port_read(port, buf, sizeof(buf), 1000);
 	ASSERT_LT(0, n);
 	off = 0;
@@ -1314,6 +1316,96 @@ TEST_F(pt, overflow_exact_count_by_batch_read)
 	EXPECT_EQ(-ETIMEDOUT, clusnotify_port_read(port, buf, sizeof(buf), 50));
 	CloseClusterNotifyPort(port);
 	EXPECT_EQ(-EBADF, clusnotify_port_read(port, buf, sizeof(buf), 0));
+}
+
+/* ------------------------------------------------------------------ */
+/* Batch reads                                                         */
+/* ------------------------------------------------------------------ */
+
+struct batch {
+	HCHANGE port;
+	ssize_t ret;
+	int started;
+};
+
+static void *batch_thread(void *arg)
+{
+	static char buf[4096] __attribute__((aligned(8)));
+	struct batch *b = arg;
+
+	CN_SET(b->started);
+	b->ret = clusnotify_port_read(b->port, buf, sizeof(buf),
+				      CLUSNOTIFY_INFINITE);
+	return NULL;
+}
+
+TEST_F(pt, batch_reads)
+{
+	static char buf[16 * 1024] __attribute__((aligned(8)));
+	struct cn_event ev = cn_ev_group_state(CN_GROUP1_ID, CN_GROUP1,
+					       CN_GROUP_ONLINE);
+	struct clusnotify_record_view v;
+	struct batch b = { 0 };
+	struct cn_v1_got g;
+	pthread_t th;
+	HCHANGE port;
+	size_t off;
+	ssize_t n;
+	__u64 t0, seq = 0;
+	int i;
+
+	port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE, self->hc,
+				       CLUSTER_CHANGE_GROUP_STATE, 0x71);
+	ASSERT_NE(NULL, port);
+	/* Several records in one read, in order, with consecutive seqs. */
+	ASSERT_EQ(0, post_many_events(self, 5));
+	n = clusnotify_port_read(port, buf, sizeof(buf), 1000);
+	ASSERT_LT(0, n);
+	off = 0;
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(1, clusnotify_record_next(buf, n, &off, &v));
+		if (!i)
+			seq = v.hdr->seq;
+		EXPECT_EQ(seq + i, v.hdr->seq);
+		EXPECT_EQ(0x71, v.hdr->key);
+		EXPECT_EQ(CLUSTER_CHANGE_GROUP_STATE, v.hdr->v1_change);
+		EXPECT_STREQ(CN_GROUP1, v.name);
+		EXPECT_STREQ(CN_GROUP1_ID, v.id);
+	}
+	EXPECT_EQ(0, clusnotify_record_next(buf, n, &off, &v));
+	/* Mixed with GetClusterNotify: each record goes to one of them. */
+	ASSERT_EQ(0, post_many_events(self, 3));
+	EXPECT_V1(port, CLUSTER_CHANGE_GROUP_STATE, 0x71, CN_GROUP1);
+	n = clusnotify_port_read(port, buf, sizeof(buf), 1000);
+	ASSERT_LT(0, n);
+	off = 0;
+	for (i = 0; clusnotify_record_next(buf, n, &off, &v) > 0; i++) {
+		EXPECT_EQ(seq + 6 + i, v.hdr->seq);
+	}
+	EXPECT_EQ(2, i);
+	/* A buffer too small for the next record: -EMSGSIZE, it stays. */
+	ASSERT_EQ(0, post(self, &ev));
+	EXPECT_EQ(-EMSGSIZE, clusnotify_port_read(port, buf, 32, 1000));
+	EXPECT_V1(port, CLUSTER_CHANGE_GROUP_STATE, 0x71, CN_GROUP1);
+	/* Nothing queued: -ETIMEDOUT when the time is up. */
+	t0 = cn_now_ms();
+	EXPECT_EQ(-ETIMEDOUT, clusnotify_port_read(port, buf, sizeof(buf),
+						   300));
+	EXPECT_LE(290, cn_now_ms() - t0);
+	/* Not a port. */
+	EXPECT_EQ(-EBADF, clusnotify_port_read(self->hc, buf, sizeof(buf), 0));
+	EXPECT_EQ(-EBADF, clusnotify_port_read(NULL, buf, sizeof(buf), 0));
+	/* A blocked batch read ends with -ESHUTDOWN when the port closes. */
+	b.port = port;
+	ASSERT_EQ(0, pthread_create(&th, NULL, batch_thread, &b));
+	while (!CN_TEST(b.started))
+		cn_sleep_ms(1);
+	cn_sleep_ms(200);
+	EXPECT_TRUE(CloseClusterNotifyPort(port));
+	ASSERT_EQ(0, pthread_join(th, NULL));
+	EXPECT_EQ(-ESHUTDOWN, b.ret);
+	EXPECT_EQ(-EBADF, clusnotify_port_read(port, buf, sizeof(buf), 0));
+	EXPECT_EQ(ERROR_INVALID_HANDLE, cn_v1_get(port, 0, &g));
 }
 
 /* ------------------------------------------------------------------ */
