@@ -186,3 +186,36 @@ run: all
 		echo "== module parameters"; grep . /sys/module/clusnotify/parameters/*; \
 		echo "== ABI reference flow"; /opt/selftests/abi_reference_test || exit 1; \
 		echo "== kernel log"; dmesg | grep clusnotify'
+
+# --- bench: begin ---
+# Benchmarks with their baselines (bench/README.md). `make bench` boots the
+# VM once, measures everything and writes bench/RESULTS.md and
+# bench/results/; it never fails on a time. `make check` builds cnbench,
+# and `bench/run --tiny` runs each benchmark once at a tiny size.
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_HDR := $(wildcard bench/*.h)
+BENCH_BIN := $(BUILD)/bench/cnbench
+
+.PHONY: bench bench-build bench-tiny
+
+bench-build: $(BENCH_BIN)
+
+# cn_util.c (the selftests' raw netlink producer) with the selftests' flags.
+$(BUILD)/bench/cn_util.o: selftests/cn_util.c $(SELFTEST_LIB_HDR) include/uapi/linux/clusnotify.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(TEST_WARN) -D_GNU_SOURCE -Iinclude/uapi -c -o $@ $<
+
+$(BENCH_BIN): $(BENCH_SRC) $(BENCH_HDR) $(BUILD)/bench/cn_util.o $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iinclude/uapi -Iselftests \
+		$(PKG_CFLAGS) -o $@ $(BENCH_SRC) $(BUILD)/bench/cn_util.o $(LIB_A) \
+		$(PKG_LIBS) -lpthread -lm
+
+bench: module $(BENCH_BIN)
+	bench/run
+
+bench-tiny: module $(BENCH_BIN)
+	bench/run --tiny
+
+check check-vm: $(BENCH_BIN)
+# --- bench: end ---
