@@ -384,60 +384,164 @@ TEST_F_TIMEOUT(th, readers_producer_churn_and_closecluster, 120)
 /* Handles opened while CloseCluster runs                              */
 /* ------------------------------------------------------------------ */
 
-#define NRACERS 4
+enum race_kind {
+	RACE_GROUP,		/* OpenClusterGroup(hc) */
+	RACE_NODE_EX,		/* OpenClusterNodeEx(hc, GENERIC_READ) */
+	RACE_ROOT_KEY,		/* GetClusterKey(hc) */
+	RACE_SUBKEY,		/* ClusterRegOpenKey(a key of hc) */
+	RACE_REGISTER,		/* RegisterClusterNotify(port, hc) */
+	RACE_KINDS
+};
+
+static const char *const race_names[RACE_KINDS] = {
+	"OpenClusterGroup", "OpenClusterNodeEx", "GetClusterKey",
+	"ClusterRegOpenKey", "RegisterClusterNotify",
+};
+
 #define NRACE_MAX 4096
+#define NRACE_PORTS 16
+#define RACE_PORT_MAX 1000	/* below max_filters */
 
 struct racer {
+	enum race_kind kind;
 	HCLUSTER hc;
+	HKEY root;			/* RACE_SUBKEY's parent, of hc */
+	HCHANGE *ports;			/* RACE_REGISTER's */
 	int *go, *closed;
-	HANDLE got[NRACE_MAX];
+	HANDLE got[NRACE_MAX];		/* handles opened, or registrations */
 	int n;
-	HGROUP after;		/* opened once CloseCluster had returned */
+	bool full;			/* stopped keeping count: inconclusive */
+	bool after_ok;			/* it worked once CloseCluster returned */
 	DWORD last_err;
 };
 
-/* Open groups through the cluster handle until it stops working. */
+/* One call of the racer's kind: 0 or the error, *h the handle. */
+static DWORD race_once(struct racer *r, HANDLE *h)
+{
+	HKEY k = NULL;
+	DWORD err;
+
+	*h = NULL;
+	switch (r->kind) {
+	case RACE_GROUP:
+		*h = OpenClusterGroup(r->hc, cn_wide(CN_GROUP1));
+		break;
+	case RACE_NODE_EX:
+		*h = OpenClusterNodeEx(r->hc, cn_wide(CN_NODE1), GENERIC_READ,
+				       NULL);
+		break;
+	case RACE_ROOT_KEY:
+		*h = GetClusterKey(r->hc, KEY_READ);
+		break;
+	case RACE_SUBKEY:
+		err = ClusterRegOpenKey(r->root, cn_wide(CN_REGKEY_A),
+					KEY_READ, &k);
+		*h = err ? NULL : k;
+		return err;
+	case RACE_REGISTER:
+		err = RegisterClusterNotify(r->ports[(r->n / RACE_PORT_MAX) %
+						     NRACE_PORTS],
+					    CLUSTER_CHANGE_GROUP_STATE |
+						    CLUSTER_CHANGE_HANDLE_CLOSE,
+					    r->hc, 0x10000 + r->n);
+		*h = err ? NULL : (HANDLE)(uintptr_t)(0x10000 + r->n);
+		return err;
+	default:
+		break;
+	}
+	return *h ? ERROR_SUCCESS : GetLastError();
+}
+
 static void *racer_thread(void *arg)
 {
 	struct racer *r = arg;
-	HGROUP g;
+	int cap = r->kind == RACE_REGISTER ? NRACE_PORTS * RACE_PORT_MAX :
+					     NRACE_MAX;
+	HANDLE h;
+	DWORD err;
 
 	while (!CN_TEST(*r->go))
 		;
-	while (!CN_TEST(*r->closed)) {
-		g = OpenClusterGroup(r->hc, cn_wide(CN_GROUP1));
-		if (!g) {
-			r->last_err = GetLastError();
+	while (!CN_TEST(*r->closed) && !r->full) {
+		err = race_once(r, &h);
+		if (err) {
+			r->last_err = err;
 			return NULL;
 		}
-		if (r->n < NRACE_MAX)
-			r->got[r->n++] = g;
-		else
-			CloseClusterGroup(g);
+		r->got[r->n % NRACE_MAX] = h;
+		__atomic_store_n(&r->n, r->n + 1, __ATOMIC_RELAXED);
+		if (r->n >= cap || (r->kind != RACE_REGISTER &&
+				    r->n >= NRACE_MAX))
+			r->full = true;
 	}
-	/* CloseCluster has returned: opening through it must fail. */
-	r->after = OpenClusterGroup(r->hc, cn_wide(CN_GROUP1));
-	r->last_err = GetLastError();
+	/* Spin until CloseCluster has returned, then it must fail. */
+	while (!CN_TEST(*r->closed))
+		;
+	r->last_err = race_once(r, &h);
+	r->after_ok = !r->last_err;
 	return NULL;
 }
 
-/*
- * OpenClusterGroup racing CloseCluster on the same cluster handle: each
- * open either happens before the close (and the close invalidates its
- * handle) or after it (and fails with ERROR_INVALID_HANDLE). A handle
- * that an open returned and that still works after CloseCluster has
- * returned fits neither order: it outlives "all handles obtained from it
- * are invalid", and keeps the closed cluster handle's state alive.
- */
-TEST_F(th, closecluster_invalidates_handles_opened_meanwhile)
+/* Whether a handle a racer got still works. */
+static bool race_alive(enum race_kind kind, HANDLE h)
 {
-	struct racer *r = calloc(NRACERS, sizeof(*r));
+	HKEY k;
+
+	switch (kind) {
+	case RACE_GROUP:
+		return GetClusterGroupState(h, NULL, NULL) !=
+		       ClusterGroupStateUnknown;
+	case RACE_NODE_EX:
+		return GetClusterNodeState(h) != ClusterNodeStateUnknown;
+	case RACE_ROOT_KEY:
+	case RACE_SUBKEY:
+		if (ClusterRegOpenKey(h, NULL, KEY_READ, &k))
+			return false;
+		ClusterRegCloseKey(k);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void race_close(enum race_kind kind, HANDLE h)
+{
+	if (kind == RACE_GROUP)
+		CloseClusterGroup(h);
+	else if (kind == RACE_NODE_EX)
+		CloseClusterNode(h);
+	else if (kind != RACE_REGISTER)
+		ClusterRegCloseKey(h);
+}
+
+/*
+ * Ways to obtain something through a cluster handle, racing CloseCluster
+ * on it. Each call either happens before the close (and the close
+ * invalidates what it obtained: handles stop working, registrations are
+ * removed with their HANDLE_CLOSE) or after it (and fails with
+ * ERROR_INVALID_HANDLE). A handle that still works after CloseCluster has
+ * returned, or a registration that outlives it or loses its HANDLE_CLOSE,
+ * fits neither order. Any other error is wrong too.
+ */
+static void race_closecluster(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(th) *self,
+			      const enum race_kind *kinds, int nkinds)
+{
+	struct racer *r = calloc(nkinds, sizeof(*r));
+	struct cn_event ev = cn_ev_group_state(CN_GROUP1_ID, CN_GROUP1,
+					       CN_GROUP_ONLINE);
+	HCHANGE ports[NRACE_PORTS];
+	pthread_t t[RACE_KINDS];
 	HGROUP pre[200];
-	HCHANGE ports[8];
-	pthread_t t[NRACERS];
-	int go = 0, closed = 0, i, j, total = 0, alive = 0;
+	HKEY root;
+	int go = 0, closed = 0, i, j, k, total, alive;
+	int hc_records = 0, state_records = 0, registered = 0;
+	bool registers = false, counted = true;
+	struct cn_v1_got g;
+	__u64 end;
 
 	ASSERT_NE(NULL, r);
+	ASSERT_GE(RACE_KINDS, nkinds);
 	/*
 	 * Derived handles to close, and ports each close asks for their
 	 * HANDLE_CLOSE, make CloseCluster take a while.
@@ -446,44 +550,101 @@ TEST_F(th, closecluster_invalidates_handles_opened_meanwhile)
 		pre[i] = OpenClusterGroup(self->hc, cn_wide(CN_GROUP2));
 		ASSERT_NE(NULL, pre[i]);
 	}
-	for (i = 0; i < (int)CN_ARRAY_SIZE(ports); i++) {
+	for (i = 0; i < NRACE_PORTS; i++) {
 		ports[i] = CreateClusterNotifyPort(INVALID_HANDLE_VALUE,
 						   INVALID_HANDLE_VALUE, 0, 0);
 		ASSERT_NE(NULL, ports[i]);
 	}
-	for (i = 0; i < NRACERS; i++) {
-		r[i].hc = self->hc;
-		r[i].go = &go;
-		r[i].closed = &closed;
+	root = GetClusterKey(self->hc, KEY_READ);
+	ASSERT_NE(NULL, root);
+	for (i = 0; i < nkinds; i++) {
+		r[i] = (struct racer){ .kind = kinds[i], .hc = self->hc,
+				       .root = root, .ports = ports, .go = &go,
+				       .closed = &closed };
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, racer_thread, &r[i]));
 	}
 	CN_SET(go);
-	cn_sleep_ms(20);
+	/* Every racer has got somewhere before the close starts. */
+	end = cn_now_ms() + 10000;
+	for (i = 0; i < nkinds; i++) {
+		while (__atomic_load_n(&r[i].n, __ATOMIC_RELAXED) < 100 &&
+		       cn_now_ms() < end)
+			cn_sleep_ms(1);
+	}
 	EXPECT_TRUE(CloseCluster(self->hc));
 	CN_SET(closed);
-	for (i = 0; i < NRACERS; i++) {
+	for (i = 0; i < nkinds; i++) {
+		const char *what = race_names[r[i].kind];
+
 		ASSERT_EQ(0, pthread_join(t[i], NULL));
-		EXPECT_EQ(NULL, r[i].after);
-		EXPECT_EQ(ERROR_INVALID_HANDLE, r[i].last_err);
+		EXPECT_LE(100, r[i].n) TH_LOG("%s", what);
+		EXPECT_FALSE(r[i].after_ok) TH_LOG("%s", what);
+		EXPECT_EQ(ERROR_INVALID_HANDLE, r[i].last_err)
+			TH_LOG("%s", what);
+		if (r[i].full)
+			TH_LOG("%s: kept no count past %d", what, r[i].n);
 	}
 	self->hc = NULL;
 	for (i = 0; i < (int)CN_ARRAY_SIZE(pre); i++)
 		EXPECT_FALSE(CloseClusterGroup(pre[i]));
-	for (i = 0; i < NRACERS; i++) {
-		for (j = 0; j < r[i].n; j++) {
-			total++;
-			if (GetClusterGroupState(r[i].got[j], NULL, NULL) !=
-			    ClusterGroupStateUnknown)
-				alive++;
-			CloseClusterGroup(r[i].got[j]);
+	for (i = 0; i < nkinds; i++) {
+		if (r[i].kind == RACE_REGISTER) {
+			registers = true;
+			registered += r[i].n;
+			counted = counted && !r[i].full;
+			continue;
 		}
+		for (j = 0, total = 0, alive = 0;
+		     j < r[i].n && j < NRACE_MAX; j++) {
+			total++;
+			if (race_alive(r[i].kind, r[i].got[j]))
+				alive++;
+			race_close(r[i].kind, r[i].got[j]);
+		}
+		TH_LOG("%s: %d handles obtained while racing, %d still valid after CloseCluster returned",
+		       race_names[r[i].kind], total, alive);
+		EXPECT_EQ(0, alive) TH_LOG("%s", race_names[r[i].kind]);
 	}
-	TH_LOG("%d groups opened by the racing threads, %d still valid after CloseCluster returned",
-	       total, alive);
-	EXPECT_EQ(0, alive);
-	for (i = 0; i < (int)CN_ARRAY_SIZE(ports); i++)
+	if (registers) {
+		/*
+		 * Each registration that succeeded was removed by the
+		 * close, with its HANDLE_CLOSE, and no event reaches any of
+		 * them now.
+		 */
+		ASSERT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev));
+		for (k = 0; k < NRACE_PORTS; k++) {
+			while (cn_v1_get(ports[k], 0, &g) == ERROR_SUCCESS) {
+				if (g.filter == CLUSTER_CHANGE_HANDLE_CLOSE)
+					hc_records++;
+				else
+					state_records++;
+			}
+		}
+		TH_LOG("RegisterClusterNotify: %d registrations while racing, %d HANDLE_CLOSE, %d events after CloseCluster returned",
+		       registered, hc_records, state_records);
+		if (counted)
+			EXPECT_EQ(registered, hc_records);
+		EXPECT_EQ(0, state_records);
+	}
+	for (i = 0; i < NRACE_PORTS; i++)
 		CloseClusterNotifyPort(ports[i]);
 	free(r);
+}
+
+TEST_F_TIMEOUT(th, closecluster_invalidates_handles_opened_meanwhile, 90)
+{
+	static const enum race_kind kinds[] = {
+		RACE_GROUP, RACE_NODE_EX, RACE_ROOT_KEY, RACE_SUBKEY,
+	};
+
+	race_closecluster(_metadata, self, kinds, CN_ARRAY_SIZE(kinds));
+}
+
+TEST_F_TIMEOUT(th, closecluster_removes_registrations_made_meanwhile, 90)
+{
+	static const enum race_kind kinds[] = { RACE_REGISTER };
+
+	race_closecluster(_metadata, self, kinds, CN_ARRAY_SIZE(kinds));
 }
 
 /* ------------------------------------------------------------------ */
