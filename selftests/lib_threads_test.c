@@ -23,8 +23,8 @@
 #include "kselftest_harness.h"
 
 #define NREADERS 8
-#define NCHURN 4
-#define NEVENTS 2000
+#define NCHURN 3
+#define NEVENTS 1000
 #define RING 48
 
 FIXTURE(th) {
@@ -739,7 +739,7 @@ TEST_F(th, close_one_object_from_many_threads)
 	port = CreateClusterNotifyPort(INVALID_HANDLE_VALUE,
 				       INVALID_HANDLE_VALUE, 0, 0);
 	ASSERT_NE(NULL, port);
-	for (round = 0; round < 20; round++) {
+	for (round = 0; round < 10; round++) {
 		grp = OpenClusterGroup(self->hc, cn_wide(CN_GROUP1));
 		ASSERT_NE(NULL, grp);
 		ASSERT_EQ(ERROR_SUCCESS,
