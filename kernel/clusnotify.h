@@ -176,6 +176,7 @@ struct cn_filter {
 	u32 object_type;	/* V2 type; V1: the object's type or 0 */
 	bool subtree;
 	bool has_object;
+	bool dead;		/* removed: due nothing more, under port->lock */
 	char *object_id;
 	u32 object_len;
 	struct rcu_head rcu;
@@ -277,6 +278,8 @@ enum cn_delivery { CN_DROPPED_SHUT, CN_QUEUED, CN_LOST };
 enum cn_delivery cn_port_deliver(struct cn_port *port,
 				 const struct cn_filter *f,
 				 const struct cn_event *ev);
+void cn_port_filter_gone(struct cn_port *port, struct cn_filter *f,
+			 const struct cn_event *last);
 long cn_port_get(struct cn_port *port, struct clusnotify_get *get);
 ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t len,
 		     bool nonblock);

@@ -145,15 +145,6 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 			object_id = NULL;
 			goto err_put;
 		}
-		/* The registry root always exists; other objects must. */
-		if (object.len) {
-			mutex_lock(&c->lock);
-			ret = cn_object_find_id(c, obj_type, object.s) ? 0 :
-									-ENOENT;
-			mutex_unlock(&c->lock);
-			if (ret)
-				goto err_put;
-		}
 	}
 
 	f = kzalloc(struct_size(f, subs, hweight64(idxmask)),
@@ -184,6 +175,19 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 		ret = -EMFILE;
 		goto err_unlock;
 	}
+	/*
+	 * Under the cluster's lock, so that an unregister is either before
+	 * (the cluster is gone: -ENOENT) or after (its CLUSTER_STATE reaches
+	 * this filter): never a filter on a cluster that went unannounced.
+	 * The registry root always exists; other objects must.
+	 */
+	mutex_lock(&c->lock);
+	if (!c->registered ||
+	    (object.len && !cn_object_find_id(c, obj_type, object.s))) {
+		mutex_unlock(&c->lock);
+		ret = -ENOENT;
+		goto err_unlock;
+	}
 	mutex_lock(&c->sub_lock);
 	i = 0;
 	for_each_set_bit(bit, (unsigned long *)&idxmask, 64) {
@@ -197,6 +201,7 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 	list_add_tail(&f->cluster_node, &c->filters);
 	c->nr_filters++;
 	mutex_unlock(&c->sub_lock);
+	mutex_unlock(&c->lock);
 	list_add_tail(&f->port_node, &port->filters);
 	WRITE_ONCE(port->nr_filters, port->nr_filters + 1);
 	mutex_unlock(&port->filter_lock);
@@ -230,11 +235,14 @@ static void cn_filter_unlink(struct cn_port *port, struct cn_filter *f)
 }
 
 /*
- * The HANDLE_CLOSE record of a filter whose handle is being closed, if its
- * mask asks for one: V1 CLUSTER_CHANGE_HANDLE_CLOSE or the type's V2
- * *_HANDLE_CLOSE_V2, named after the object (or the cluster).
+ * Retire a filter from its port: with @handle_close, and if its mask asks
+ * for it, its last record is HANDLE_CLOSE (V1 CLUSTER_CHANGE_HANDLE_CLOSE or
+ * the type's V2 *_HANDLE_CLOSE_V2, named after the object or the cluster).
+ * Either way the filter is dead for the port from here on (see
+ * cn_port_filter_gone), even for a post still walking past it.
  */
-static void cn_filter_handle_close(struct cn_port *port, struct cn_filter *f)
+static void cn_filter_close(struct cn_port *port, struct cn_filter *f,
+			    bool handle_close)
 {
 	u32 type = f->has_object ? f->object_type : CLUSNOTIFY_OBJ_CLUSTER;
 	struct cn_cluster *c = f->cluster;
@@ -248,10 +256,13 @@ static void cn_filter_handle_close(struct cn_port *port, struct cn_filter *f)
 	};
 	struct cn_object *obj;
 
-	if (f->version == CLUSNOTIFY_FILTER_V1 ?
-		    !(f->mask & CLUSNOTIFY_V1_HANDLE_CLOSE) :
-		    !(f->mask & cn_v2_handle_close(f->object_type)))
+	if (!handle_close ||
+	    (f->version == CLUSNOTIFY_FILTER_V1 ?
+		     !(f->mask & CLUSNOTIFY_V1_HANDLE_CLOSE) :
+		     !(f->mask & cn_v2_handle_close(f->object_type)))) {
+		cn_port_filter_gone(port, f, NULL);
 		return;
+	}
 	if (!f->has_object) {
 		ev.pl = cn_payload_get(c->name_pl);
 	} else {
@@ -265,12 +276,11 @@ static void cn_filter_handle_close(struct cn_port *port, struct cn_filter *f)
 			ev.pl = cn_payload_new(c->id, NULL, 0, &id, NULL, &id,
 					       NULL, GFP_KERNEL_ACCOUNT);
 		mutex_unlock(&c->lock);
-		if (!ev.pl) {
-			/* No memory for the record: count it as lost. */
+		/* No memory for its own payload: named after the cluster. */
+		if (!ev.pl)
 			ev.pl = cn_payload_get(c->name_pl);
-		}
 	}
-	cn_port_deliver(port, f, &ev);
+	cn_port_filter_gone(port, f, &ev);
 	cn_payload_put(ev.pl);
 }
 
@@ -287,8 +297,7 @@ int cn_filter_remove(struct cn_port *port, u64 token, bool handle_close)
 	list_for_each_entry_safe(f, tmp, &port->filters, port_node) {
 		if (f->token != token)
 			continue;
-		if (handle_close)
-			cn_filter_handle_close(port, f);
+		cn_filter_close(port, f, handle_close);
 		cn_filter_unlink(port, f);
 		n++;
 	}
@@ -301,8 +310,10 @@ void cn_filter_remove_all(struct cn_port *port)
 	struct cn_filter *f, *tmp;
 
 	mutex_lock(&port->filter_lock);
-	list_for_each_entry_safe(f, tmp, &port->filters, port_node)
+	list_for_each_entry_safe(f, tmp, &port->filters, port_node) {
+		cn_filter_close(port, f, false);
 		cn_filter_unlink(port, f);
+	}
 	mutex_unlock(&port->filter_lock);
 }
 

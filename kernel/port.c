@@ -206,25 +206,25 @@ static void cn_tail_to_queue(struct cn_port *port, struct cn_rec *ov)
 }
 
 /*
- * Queue one record for @port on behalf of filter @f. Called under RCU from
- * the fan-out, so it cannot sleep: records come from cn_rec_cache with
- * GFP_NOWAIT, charged to the port owner's memory cgroup. Every record the
- * port is due takes a sequence number; one that cannot be queued (queue at
- * max_records, or no memory) is counted in the tail loss, never dropped
- * silently. Returns what became of the record.
+ * Queue one record for @port on behalf of filter @f, the port's lock held.
+ * Called under RCU from the fan-out, so it cannot sleep: records come from
+ * cn_rec_cache with GFP_NOWAIT, charged (by the caller) to the port owner's
+ * memory cgroup. Every record the port is due takes a sequence number; one
+ * that cannot be queued (queue at max_records, or no memory) is counted in
+ * the tail loss, never dropped silently. A filter already removed (dead)
+ * is due nothing: its last record, HANDLE_CLOSE, stays its last.
  */
-enum cn_delivery cn_port_deliver(struct cn_port *port,
-				 const struct cn_filter *f,
-				 const struct cn_event *ev)
+static enum cn_delivery cn_port_queue(struct cn_port *port,
+				      const struct cn_filter *f,
+				      const struct cn_event *ev)
 {
 	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT;
-	struct mem_cgroup *old = set_active_memcg(port->memcg);
-	struct cn_rec *r = NULL, *ov = NULL;
+	struct cn_rec *r, *ov;
 	u64 seq;
 
-	spin_lock(&port->lock);
-	if (port->shut)
-		goto out_unlock;
+	lockdep_assert_held(&port->lock);
+	if (port->shut || f->dead)
+		return CN_DROPPED_SHUT;
 	seq = port->next_seq++;
 	if (port->nr_queued >= READ_ONCE(cn_max_records))
 		goto lost;
@@ -242,9 +242,6 @@ enum cn_delivery cn_port_deliver(struct cn_port *port,
 	cn_rec_fill(r, f, ev, seq);
 	cn_queue_add(port, r);
 	port->nr_queued++;
-	spin_unlock(&port->lock);
-	set_active_memcg(old);
-	wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
 	return CN_QUEUED;
 
 lost:
@@ -252,15 +249,45 @@ lost:
 		cn_tail_start(port, f, seq);
 	port->tail_lost++;
 	port->lost_total++;
-	spin_unlock(&port->lock);
-	set_active_memcg(old);
-	wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
 	return CN_LOST;
+}
 
-out_unlock:
+/* Returns what became of the record. */
+enum cn_delivery cn_port_deliver(struct cn_port *port,
+				 const struct cn_filter *f,
+				 const struct cn_event *ev)
+{
+	struct mem_cgroup *old = set_active_memcg(port->memcg);
+	enum cn_delivery d;
+
+	spin_lock(&port->lock);
+	d = cn_port_queue(port, f, ev);
 	spin_unlock(&port->lock);
 	set_active_memcg(old);
-	return CN_DROPPED_SHUT;
+	if (d != CN_DROPPED_SHUT)
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	return d;
+}
+
+/*
+ * Filter @f of @port is being removed: queue its last record @last (its
+ * HANDLE_CLOSE, or none) and mark it dead in the same critical section, so
+ * a post still walking the index past it queues nothing after that record.
+ */
+void cn_port_filter_gone(struct cn_port *port, struct cn_filter *f,
+			 const struct cn_event *last)
+{
+	struct mem_cgroup *old = set_active_memcg(port->memcg);
+	enum cn_delivery d = CN_DROPPED_SHUT;
+
+	spin_lock(&port->lock);
+	if (last)
+		d = cn_port_queue(port, f, last);
+	f->dead = true;
+	spin_unlock(&port->lock);
+	set_active_memcg(old);
+	if (d != CN_DROPPED_SHUT)
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
 }
 
 bool cn_port_readable(struct cn_port *port)
