@@ -261,28 +261,30 @@ static BOOL cn_close_handle(HANDLE h, uint32_t type)
 /*
  * CloseCluster invalidates every handle obtained from the cluster handle
  * too; each one a port registered posts its HANDLE_CLOSE, and so does the
- * cluster's own (the documented way a notification thread learns to stop).
- * Always TRUE, as documented.
+ * cluster's own, last (the documented way a notification thread learns to
+ * stop). The cluster handle dies first: an object opened or a filter
+ * registered concurrently either is found below or sees the cluster dead
+ * and undoes itself (cn_object_handle, cn_add_filter). Always TRUE.
  */
 CN_EXPORT BOOL WINAPI CloseCluster(HCLUSTER hCluster)
 {
 	struct cn_collect col = { .type = CN_H_CLUSTER };
-	struct cn_cluster_h *c = cn_cluster_get(hCluster);
+	struct cn_hobj *obj = cn_handle_close(hCluster, CN_H_CLUSTER);
 	size_t i;
 
-	if (!c) {
+	if (!obj) {
 		SetLastError(ERROR_INVALID_HANDLE);
 		return TRUE;
 	}
-	col.cluster = c;
+	col.cluster = caa_container_of(obj, struct cn_cluster_h, h);
 	cn_handle_for_each(cn_collect_one, &col);
 	for (i = 0; i < col.n; i++) {
 		cn_close_handle(cn_handle_value(col.objs[i]), 0);
 		cn_hobj_put(col.objs[i]);
 	}
 	free(col.objs);
-	cn_hobj_put(&c->h);
-	cn_close_handle(hCluster, CN_H_CLUSTER);
+	cn_ports_handle_close(obj->value);
+	cn_hobj_put(obj);
 	return TRUE;
 }
 
@@ -299,8 +301,17 @@ static HANDLE cn_object_handle(struct cn_cluster_h *c, uint32_t objtype,
 		goto err;
 	o->cluster = c;
 	o->objtype = objtype;
+	/*
+	 * Published wholly before CloseCluster marks the cluster dead (its
+	 * sweep then finds this handle) or not at all.
+	 */
+	if (!cn_hobj_use_begin(&c->h)) {
+		ret = -EBADF;
+		goto err;
+	}
 	ret = cn_handle_new(&o->h, cn_objtypes[objtype].htype,
 			    cn_object_release);
+	cn_hobj_use_end(&c->h);
 	if (ret)
 		goto err;
 	return cn_handle_value(&o->h);
@@ -424,7 +435,7 @@ CN_EXPORT LONG WINAPI ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey,
 	struct clusnotify_object *o = NULL;
 	char *sub = NULL, *path = NULL;
 	size_t len;
-	HANDLE h;
+	HANDLE h = NULL;
 	int ret;
 
 	(void)samDesired;
@@ -456,16 +467,16 @@ CN_EXPORT LONG WINAPI ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey,
 	}
 	cn_hobj_get(&parent->cluster->h);
 	h = cn_object_handle(parent->cluster, CLUSNOTIFY_OBJ_REGISTRY, path);
-	if (!h) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	*phkResult = (HKEY)h;
+	if (h)
+		*phkResult = (HKEY)h;
 out:
 	free(o);
 	free(path);
 	free(sub);
 	cn_hobj_put(&parent->h);
+	/* cn_object_handle said why it failed (e.g. the cluster closed). */
+	if (!ret && !h)
+		return GetLastError();
 	return cn_win32_error(ret, CN_CTX_KEY);
 }
 

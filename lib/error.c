@@ -86,15 +86,16 @@ static const struct {
 
 DWORD cn_win32_error(int err, enum cn_ctx ctx)
 {
+	/* Either sign; unsigned so that INT_MIN does not overflow. */
+	unsigned int e = err < 0 ? 0u - (unsigned int)err : (unsigned int)err;
 	size_t i;
 
-	err = abs(err);
-	if (!err)
+	if (!e)
 		return ERROR_SUCCESS;
-	if (err == ENOENT)
+	if (e == ENOENT)
 		return cn_not_found(ctx);
 	for (i = 0; i < sizeof(cn_errno_table) / sizeof(cn_errno_table[0]); i++)
-		if (cn_errno_table[i].err == err)
+		if ((unsigned int)cn_errno_table[i].err == e)
 			return cn_errno_table[i].code;
 	return ERROR_GEN_FAILURE;
 }

@@ -106,10 +106,12 @@ int cn_handle_new(struct cn_hobj *obj, uint32_t type,
 	obj->refs = 1;		/* the table's */
 	obj->dead = false;
 	obj->release = release;
+	pthread_rwlock_init(&obj->life, NULL);
 	pthread_mutex_lock(&cn_lock);
 	ret = cn_slot_alloc(&index);
 	if (ret) {
 		pthread_mutex_unlock(&cn_lock);
+		pthread_rwlock_destroy(&obj->life);
 		return ret;
 	}
 	slot = cn_slot_at(index);
@@ -129,7 +131,22 @@ static void cn_hobj_free_rcu(struct rcu_head *head)
 {
 	struct cn_hobj *obj = caa_container_of(head, struct cn_hobj, rcu);
 
+	pthread_rwlock_destroy(&obj->life);
 	obj->release(obj);
+}
+
+bool cn_hobj_use_begin(struct cn_hobj *obj)
+{
+	pthread_rwlock_rdlock(&obj->life);
+	if (!__atomic_load_n(&obj->dead, __ATOMIC_ACQUIRE))
+		return true;
+	pthread_rwlock_unlock(&obj->life);
+	return false;
+}
+
+void cn_hobj_use_end(struct cn_hobj *obj)
+{
+	pthread_rwlock_unlock(&obj->life);
 }
 
 void cn_hobj_put(struct cn_hobj *obj)
@@ -194,13 +211,51 @@ struct cn_hobj *cn_handle_close(const void *handle, uint32_t type)
 		rcu_assign_pointer(slot->obj, NULL);
 		slot->next_free = cn_free_head;
 		cn_free_head = index;
-		__atomic_store_n(&obj->dead, true, __ATOMIC_RELEASE);
 		/* The table's reference becomes the caller's. */
 	} else {
 		obj = NULL;
 	}
 	pthread_mutex_unlock(&cn_lock);
+	if (obj) {
+		/* Waits for work begun under cn_hobj_use_begin() to finish. */
+		pthread_rwlock_wrlock(&obj->life);
+		__atomic_store_n(&obj->dead, true, __ATOMIC_RELEASE);
+		pthread_rwlock_unlock(&obj->life);
+	}
 	return obj;
+}
+
+/*
+ * fork() without exec: liburcu-bp's registry and call_rcu thread, and our
+ * own table lock, must be quiescent across it, or a child (tests fork
+ * children that call the library) could inherit a held lock or a
+ * call_rcu queue no thread serves. Installed once, when the library loads.
+ */
+static void cn_before_fork(void)
+{
+	pthread_mutex_lock(&cn_lock);
+	call_rcu_before_fork();
+	urcu_bp_before_fork();
+}
+
+static void cn_after_fork_parent(void)
+{
+	urcu_bp_after_fork_parent();
+	call_rcu_after_fork_parent();
+	pthread_mutex_unlock(&cn_lock);
+}
+
+static void cn_after_fork_child(void)
+{
+	urcu_bp_after_fork_child();
+	call_rcu_after_fork_child();
+	pthread_mutex_unlock(&cn_lock);
+}
+
+__attribute__((constructor)) static void cn_handle_init(void)
+{
+	pthread_atfork(cn_before_fork, cn_after_fork_parent,
+		       cn_after_fork_child);
 }
 
 void cn_handle_for_each(void (*fn)(struct cn_hobj *obj, void *arg),

@@ -7,6 +7,7 @@
 #ifndef CN_HANDLE_H
 #define CN_HANDLE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <urcu-bp.h>
@@ -34,6 +35,12 @@ struct cn_hobj {
 	uint32_t type;		/* enum cn_htype */
 	uint32_t refs;		/* atomic */
 	bool dead;		/* closed: lookups fail, calls in flight finish */
+	/*
+	 * Held shared by work that must happen wholly before the close or
+	 * not at all (a registration, opening a derived handle), and
+	 * exclusively by the close while it marks the object dead.
+	 */
+	pthread_rwlock_t life;
 	uintptr_t value;	/* the handle value, also the kernel token */
 	void (*release)(struct cn_hobj *obj);	/* frees the object */
 	struct rcu_head rcu;
@@ -51,6 +58,9 @@ struct cn_hobj *cn_handle_get(const void *handle, uint32_t type);
  */
 struct cn_hobj *cn_handle_close(const void *handle, uint32_t type);
 void cn_hobj_get(struct cn_hobj *obj);
+/* Begin work the close must not cut in two: false if already closed. */
+bool cn_hobj_use_begin(struct cn_hobj *obj);
+void cn_hobj_use_end(struct cn_hobj *obj);
 void cn_hobj_put(struct cn_hobj *obj);
 /* Call @fn for every live handle object (under the table lock). */
 void cn_handle_for_each(void (*fn)(struct cn_hobj *obj, void *arg),

@@ -101,7 +101,16 @@ static int cn_add_filter(struct cn_port_h *p, HANDLE hobject, int version,
 		if (version == CLUSNOTIFY_FILTER_V1)
 			f.object_type_v1 = o->objtype;
 	}
-	ret = cn_kapi_ioctl(p->fd, CLUSNOTIFY_IOC_ADD_FILTER, &f);
+	/*
+	 * Wholly before the handle's close (whose REMOVE_FILTERS then takes
+	 * the filter out with its HANDLE_CLOSE) or not at all.
+	 */
+	if (cn_hobj_use_begin(obj)) {
+		ret = cn_kapi_ioctl(p->fd, CLUSNOTIFY_IOC_ADD_FILTER, &f);
+		cn_hobj_use_end(obj);
+	} else {
+		ret = -EBADF;
+	}
 	cn_hobj_put(obj);
 	return ret;
 }
@@ -281,7 +290,14 @@ CN_EXPORT DWORD WINAPI RegisterClusterResourceTypeNotifyV2(HCHANGE hChange,
 		f.cluster_id = c->cluster_id;
 		f.object = (uintptr_t)cn_kapi_object_str(o, CN_STR_ID);
 		f.object_len = o->id_len;
-		ret = cn_kapi_ioctl(p->fd, CLUSNOTIFY_IOC_ADD_FILTER, &f);
+		/* As in cn_add_filter: before the cluster's close or not. */
+		if (cn_hobj_use_begin(&c->h)) {
+			ret = cn_kapi_ioctl(p->fd, CLUSNOTIFY_IOC_ADD_FILTER,
+					    &f);
+			cn_hobj_use_end(&c->h);
+		} else {
+			ret = -EBADF;
+		}
 	}
 	code = cn_win32_error(ret, CN_CTX_RESOURCE_TYPE);
 out:
