@@ -587,33 +587,38 @@ static bool b_conn_rx(struct b_conn *c, char **bufs)
 	return true;
 }
 
+/* A connection the broker serves, on its end of the socket. */
+static struct b_conn *b_conn_new(int fd)
+{
+	struct epoll_event ee = { .events = EPOLLIN | EPOLLRDHUP };
+	int big = 4 << 20;
+	struct b_conn *c;
+
+	/* Room for a backlog per client, as a broker would ask. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		bench_fail("broker: out of memory");
+	c->out = malloc(B_OUT_MAX);
+	if (!c->out)
+		bench_fail("broker: out of memory");
+	c->fd = fd;
+	c->pend_tail = &c->pend;
+	ee.data.ptr = c;
+	epoll_ctl(b_ep, EPOLL_CTL_ADD, fd, &ee);
+	return c;
+}
+
 static void b_accept(int lfd)
 {
-	int big = 4 << 20;
-
 	for (;;) {
-		struct epoll_event ee = { .events = EPOLLIN | EPOLLRDHUP };
-		struct b_conn *c;
 		int fd = accept4(lfd, NULL, NULL,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0)
 			return;
-		/* Room for a backlog per client, as a broker would ask. */
-		if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big,
-			       sizeof(big)))
-			setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big,
-				   sizeof(big));
-		c = calloc(1, sizeof(*c));
-		if (!c)
-			bench_fail("broker: out of memory");
-		c->out = malloc(B_OUT_MAX);
-		if (!c->out)
-			bench_fail("broker: out of memory");
-		c->fd = fd;
-		c->pend_tail = &c->pend;
-		ee.data.ptr = c;
-		epoll_ctl(b_ep, EPOLL_CTL_ADD, fd, &ee);
+		b_conn_new(fd);
 	}
 }
 
@@ -661,6 +666,111 @@ static void __attribute__((noreturn)) b_main(int lfd)
 			}
 		}
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The same broker, stepped in the calling thread                       */
+/* ------------------------------------------------------------------ */
+
+static struct b_conn **b_local;
+static int b_nlocal;
+static char *b_local_bufs[B_RX_MSGS];
+
+static struct b_conn *b_local_pair(int *peer)
+{
+	struct b_conn *c;
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		bench_fail("broker: socketpair: %s", strerror(errno));
+	fcntl(sv[0], F_SETFL, O_NONBLOCK);
+	fcntl(sv[1], F_SETFL, O_NONBLOCK);
+	c = b_conn_new(sv[0]);
+	b_local = realloc(b_local, (b_nlocal + 1) * sizeof(*b_local));
+	if (!b_local)
+		bench_fail("broker: out of memory");
+	b_local[b_nlocal++] = c;
+	*peer = sv[1];
+	return c;
+}
+
+void broker_local_open(void)
+{
+	int i;
+
+	b_ep = epoll_create1(EPOLL_CLOEXEC);
+	if (b_ep < 0)
+		bench_fail("broker: epoll_create1: %s", strerror(errno));
+	for (i = 0; i < B_RX_MSGS; i++) {
+		b_local_bufs[i] = malloc(B_RX_SIZE);
+		if (!b_local_bufs[i])
+			bench_fail("broker: out of memory");
+	}
+}
+
+int broker_local_producer(void)
+{
+	int peer;
+
+	b_local_pair(&peer)->role = 1;
+	return peer;
+}
+
+int broker_local_client(const struct clusnotify_filter *f,
+			const char *object)
+{
+	size_t olen = object ? strlen(object) : 0;
+	struct b_sub *s = calloc(1, sizeof(*s) + olen);
+	struct b_conn *c;
+	int peer, ret;
+
+	if (!s)
+		bench_fail("broker: out of memory");
+	c = b_local_pair(&peer);
+	c->role = 2;
+	s->magic = B_MAGIC_SUB;
+	s->object_len = olen;
+	s->f = *f;
+	s->f.object = object ? 1 : 0;
+	memcpy(s->object, object ? object : "", olen);
+	ret = b_filter_add(c, s);
+	free(s);
+	if (ret)
+		bench_fail("broker: filter: %s", strerror(-ret));
+	return peer;
+}
+
+void broker_local_run(void)
+{
+	int i;
+
+	for (i = 0; i < b_nlocal; i++) {
+		struct b_conn *c = b_local[i];
+
+		if (c->role != 1)
+			continue;
+		/* Every datagram waiting, as the loop would on EPOLLIN. */
+		while (b_producer_rx(c, b_local_bufs)) {
+			char probe;
+
+			if (recv(c->fd, &probe, 1, MSG_PEEK | MSG_DONTWAIT) < 0)
+				break;
+		}
+	}
+}
+
+void broker_local_close(void)
+{
+	int i;
+
+	for (i = 0; i < b_nlocal; i++)
+		b_close(b_local[i]);
+	free(b_local);
+	b_local = NULL;
+	b_nlocal = 0;
+	for (i = 0; i < B_RX_MSGS; i++)
+		free(b_local_bufs[i]);
+	close(b_ep);
 }
 
 int broker_start(struct broker *b, int cpu)

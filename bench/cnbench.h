@@ -48,6 +48,7 @@ int bench_nonmatch(void);
 int bench_latency(void);
 int bench_read(void);
 int bench_memory(void);
+int bench_cost(void);
 
 /* ------------------------------------------------------------------ */
 /* Failing, timing, statistics, output (common.c)                      */
@@ -60,6 +61,8 @@ void bench_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2),
 void bench_check(int ret, const char *what);
 
 uint64_t now_ns(void);
+/* Profile only between perf_ctl(true) and perf_ctl(false) (vm-bench). */
+void perf_ctl(bool on);
 /* CPU seconds of the calling thread, and of a whole process. */
 double thread_cpu(void);
 double process_cpu(int pid);
@@ -212,6 +215,19 @@ int broker_producer(struct broker *b);
  */
 int broker_client(struct broker *b, const struct clusnotify_filter *f,
 		  const char *object);
+/*
+ * The same broker code stepped in the calling thread, for cost-of-operation
+ * measurements (no process, no wake-ups): connections are socketpairs, the
+ * ends returned are the producer's and the clients' (non-blocking), and
+ * broker_local_run() does what the broker's loop does when its producer
+ * socket is readable, until no datagram is left.
+ */
+void broker_local_open(void);
+int broker_local_producer(void);
+int broker_local_client(const struct clusnotify_filter *f, const char *object);
+void broker_local_run(void);
+void broker_local_close(void);
+
 /* Pack n events into buf as the producer's datagram; returns its length. */
 size_t broker_pack(void *buf, size_t cap, const struct cn_event *ev, int n);
 /* Where broker_pack put the BENCH_MAGIC payload of its first event. */

@@ -46,6 +46,35 @@ uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
+/*
+ * perf record --control fifo:CTL,ACK -D -1 in the guest: with
+ * CNBENCH_PERF_CTL=CTL,ACK in the environment, a benchmark switches the
+ * sampling on and off around what it wants profiled.
+ */
+void perf_ctl(bool on)
+{
+	static int ctl = -1, ack = -1;
+	const char *env = getenv("CNBENCH_PERF_CTL");
+	char path[256], *comma, buf[8];
+
+	if (!env)
+		return;
+	if (ctl < 0) {
+		snprintf(path, sizeof(path), "%s", env);
+		comma = strchr(path, ',');
+		if (!comma)
+			return;
+		*comma = 0;
+		ctl = open(path, O_WRONLY | O_CLOEXEC);
+		ack = open(comma + 1, O_RDONLY | O_CLOEXEC);
+		if (ctl < 0 || ack < 0)
+			bench_fail("perf control fifos: %s", strerror(errno));
+	}
+	if (write(ctl, on ? "enable\n" : "disable\n", on ? 7 : 8) < 0 ||
+	    read(ack, buf, sizeof(buf)) <= 0)
+		bench_fail("perf control: %s", strerror(errno));
+}
+
 double thread_cpu(void)
 {
 	struct timespec ts;

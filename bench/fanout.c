@@ -517,7 +517,7 @@ int bench_fanout(void)
 	if (fa.bprod < 0)
 		bench_fail("fanout: broker producer: %s", strerror(-fa.bprod));
 	fan_messages(&fa);
-	emit_info("fanout", "B=%d events per message, window %ld events per port, record %zu bytes",
+	emit_info(bench, "%d event(s) per message, a window of %ld events per port, records of %zu bytes",
 		  fa.B, fa.W, fa.recsize);
 
 	if (opts.profile) {

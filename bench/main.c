@@ -5,7 +5,7 @@
  *   cnbench BENCH [--tiny] [--reps N] [--batch B] [--ports F]
  *                 [--broker-cpu C] [--profile SERIES]
  *
- * BENCH is fanout, nonmatch, latency, read or memory. Exit status 0 when
+ * BENCH is fanout, cost, nonmatch, latency, read or memory. Exit status 0 when
  * everything it delivered was right, 1 otherwise (with a "cnbench: FAIL:"
  * line saying why). Times never fail it.
  */
@@ -33,12 +33,13 @@ static const struct {
 	{ "latency", bench_latency },
 	{ "read", bench_read },
 	{ "memory", bench_memory },
+	{ "cost", bench_cost },
 };
 
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: cnbench fanout|nonmatch|latency|read|memory [--tiny] [--reps N]\n"
+		"usage: cnbench fanout|cost|nonmatch|latency|read|memory [--tiny] [--reps N]\n"
 		"               [--batch B] [--ports F] [--broker-cpu C] [--profile SERIES]\n");
 	exit(2);
 }
