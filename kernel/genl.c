@@ -146,7 +146,7 @@ static int cn_nl_register(struct sk_buff *skb, struct genl_info *info)
 	if (tb[CLUSNOTIFY_A_CLUSTER_FLAGS])
 		flags = nla_get_u32(tb[CLUSNOTIFY_A_CLUSTER_FLAGS]);
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(nla_total_size(sizeof(u32)), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	id = cn_cluster_register(name.s, uid, gid, mode, flags,
@@ -687,7 +687,12 @@ static int cn_nl_post(struct sk_buff *skb, struct genl_info *info)
 	if (n < 0)
 		return n;
 	items = kvcalloc(n, sizeof(*items), GFP_KERNEL_ACCOUNT);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	/*
+	 * Sized exactly: the kernel zeroes allocations (init_on_alloc), and a
+	 * page-sized reply was a tenth of a post's cost (bench/analysis.md).
+	 */
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) +
+			  2 * nla_total_size_64bit(sizeof(u64)), GFP_KERNEL);
 	if (!items || !msg) {
 		ret = -ENOMEM;
 		goto out_free;
