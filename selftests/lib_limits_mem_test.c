@@ -463,8 +463,8 @@ TEST_F_TIMEOUT(mem, cost_of_ports_filters_and_records, 300)
 
 TEST_F_TIMEOUT(mem, memory_max_bounds_a_port_that_never_reads, 300)
 {
-	long long cur, max;
-	char v[32];
+	long long cur, max, peak;
+	char v[32], path[192];
 
 	NEED_CGROUP();
 
@@ -478,9 +478,12 @@ TEST_F_TIMEOUT(mem, memory_max_bounds_a_port_that_never_reads, 300)
 	/* Far more records than fit: the cgroup's limit stops them. */
 	ASSERT_EQ(0, post_n(&self->env, NMAX, 0));
 	cur = cg_current(&self->cons);
-	ksft_print_msg("mem: memory.max %lld: consumer cgroup at %lld after %d records were due\n",
-		       max, cur, NMAX);
+	snprintf(path, sizeof(path), "%s/memory.peak", self->cons.path);
+	peak = read_ll(path);
+	ksft_print_msg("mem: memory.max %lld: consumer cgroup at %lld (peak %lld) after %d records were due\n",
+		       max, cur, peak, NMAX);
 	EXPECT_LE(cur, max);
+	EXPECT_LE(peak, max);	/* never above it, not even for a moment */
 	/* Lift the limit before the consumer allocates anything itself. */
 	ASSERT_EQ(0, cg_write(&self->cons, "memory.max", "max"));
 	ASSERT_EQ(0, consumer_do(self->cs, C_DRAIN, 0));
