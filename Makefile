@@ -40,7 +40,7 @@ SELFTEST_LIB_SRC := $(wildcard selftests/cn_*.c)
 SELFTEST_LIB_HDR := $(wildcard selftests/cn_*.h)
 KERNEL_SRC := $(wildcard kernel/*.c kernel/*.h) kernel/Kbuild Kbuild include/uapi/linux/clusnotify.h
 
-.PHONY: run all deps module lib host-tests install selftests check check-quick check-host \
+.PHONY: all deps module lib host-tests install selftests check check-quick check-host \
 	check-vm check-debug \
 	debug-kernel vm-shell style clean
 
@@ -178,15 +178,6 @@ clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)
 
-# The main job, until the simulator exists: boot the VM, load the module,
-# run the raw-syscall reference flow (producer and consumer) against it and
-# show what the module reports.
-run: all
-	scripts/vm-run --add $(BUILD)/selftests -- sh -c '\
-		echo "== module parameters"; grep . /sys/module/clusnotify/parameters/*; \
-		echo "== ABI reference flow"; /opt/selftests/abi_reference_test || exit 1; \
-		echo "== kernel log"; dmesg | grep clusnotify'
-
 # --- bench: begin ---
 # Benchmarks with their baselines (bench/README.md). `make bench` boots the
 # VM once, measures everything and writes bench/RESULTS.md and
@@ -219,3 +210,6 @@ bench-tiny: module $(BENCH_BIN)
 
 check check-vm: $(BENCH_BIN)
 # --- bench: end ---
+
+# Parts with their own fragment: mk/*.mk (cli, run, ...).
+include $(sort $(wildcard mk/*.mk))

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/* SCAFFOLD: replaced by the real subcommand before landing. */
+#include <stdio.h>
+
+#include "commands.h"
+
+int cmd_watch(int argc, char **argv)
+{
+	(void)argc;
+	fprintf(stderr, "clusnotify: %s: not built yet\n", argv[0]);
+	return 1;
+}
