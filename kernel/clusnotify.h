@@ -4,7 +4,7 @@
  *
  * Lock order (outer first):
  *   port->filter_lock > cn_clusters_lock > cluster->lock > cluster->sub_lock
- *   > port->read_lock > port->lock (spinlock)
+ *   > cn_cluster_event_lock > port->read_lock > port->lock (spinlock)
  *
  * - cn_clusters_lock (mutex): the list of registered clusters.
  * - cluster->lock (mutex): the cluster's directory, session and up state.
@@ -13,6 +13,8 @@
  * - cluster->sub_lock (mutex): writers of the subscription index and of the
  *   cluster's filter list. Readers of the index (posts) use RCU only, so
  *   filters come and go while a post walks the index.
+ * - cn_cluster_event_lock (mutex, filter.c): serialises CLUSTER_STATE and
+ *   CLUSTER_RECONNECT deliveries, which mark the ports they reached.
  * - port->filter_lock (mutex): the port's own filter list.
  * - port->read_lock (mutex): serialises readers (GET, read, the shutdown
  *   flush), so a record being copied to userspace stays at the head of the
@@ -145,6 +147,8 @@ struct cn_port {
 	u64 id;
 	kuid_t uid;
 	pid_t pid;
+	/* Generation of the last cluster event it got: filter.c's rule. */
+	u64 cluster_event_mark;
 	struct mem_cgroup *memcg;	/* where its records are charged */
 	struct list_head all_node;	/* in cn_ports, under cn_ports_lock */
 	struct rcu_head rcu;

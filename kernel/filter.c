@@ -15,7 +15,6 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
-#include <linux/xarray.h>
 
 #include "clusnotify.h"
 
@@ -403,6 +402,18 @@ static bool cn_filter_wants(const struct cn_filter *f, u32 v1, u64 v2)
 }
 
 /*
+ * Which ports a cluster event already reached: a port is marked with the
+ * event's generation. Marking needs no memory, so an allocation failure can
+ * never make a port get the event twice (an XArray of seen ports did, when
+ * xa_store failed). The mark is per port but a port may have filters on
+ * several clusters, so cluster events are serialised by this mutex: they
+ * are rare (a cluster coming up or going down), and it is the innermost
+ * mutex, taken under cluster->sub_lock.
+ */
+static DEFINE_MUTEX(cn_cluster_event_lock);
+static u64 cn_cluster_event_gen;	/* under cn_cluster_event_lock */
+
+/*
  * CLUSTER_STATE (down) or CLUSTER_RECONNECT (up) for every port with a
  * filter on @c: through each filter that asks for it, and through the oldest
  * filter of a port where none does, since Windows' client library always
@@ -422,26 +433,27 @@ void cn_post_cluster_event(struct cn_cluster *c, bool up)
 		.pl = c->name_pl,
 	};
 	struct cn_filter *f;
-	struct xarray seen;
+	u64 gen;
 
 	lockdep_assert_held(&c->lock);
-	xa_init(&seen);
 	/* sub_lock keeps every filter on the list, and so its port, alive. */
 	mutex_lock(&c->sub_lock);
+	mutex_lock(&cn_cluster_event_lock);
+	gen = ++cn_cluster_event_gen;
 	list_for_each_entry(f, &c->filters, cluster_node) {
 		if (!cn_filter_wants(f, ev.v1_change, ev.v2_flag))
 			continue;
 		cn_port_deliver(f->port, f, &ev);
-		xa_store(&seen, f->port->id, xa_mk_value(1), GFP_KERNEL);
+		f->port->cluster_event_mark = gen;
 	}
 	list_for_each_entry(f, &c->filters, cluster_node) {
-		if (xa_load(&seen, f->port->id))
+		if (f->port->cluster_event_mark == gen)
 			continue;
 		cn_port_deliver(f->port, f, &ev);
-		xa_store(&seen, f->port->id, xa_mk_value(1), GFP_KERNEL);
+		f->port->cluster_event_mark = gen;
 	}
+	mutex_unlock(&cn_cluster_event_lock);
 	mutex_unlock(&c->sub_lock);
-	xa_destroy(&seen);
 }
 
 void cn_filter_show(struct seq_file *m, struct cn_port *port)
