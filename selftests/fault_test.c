@@ -201,6 +201,59 @@ static void sweep(struct fctx *c, const struct op *op)
 		       c->errs[ENOMEM], c->errs[ENOBUFS]);
 }
 
+/*
+ * Fail two allocations in a row, the first once the operation has
+ * allocated budget bytes from slab, for budget = 0, step, 2 * step ...
+ * until it gets through: what fail-nth cannot do, and what defeats code
+ * that retries a failed GFP_NOWAIT allocation with GFP_KERNEL (XArray).
+ * The debugfs knobs, task-filtered through make-it-fail.
+ */
+static void sweep_pairs(struct fctx *c, const struct op *op, int step)
+{
+	char v[32];
+	int n, ret, injected;
+
+	c->sites = 0;
+	c->successes = 0;
+	c->failures = 0;
+	memset(c->errs, 0, sizeof(c->errs));
+	for (n = 0; n < MAX_NTH; n++) {
+		c->attempt = n + 1;
+		if (op->prepare)
+			op->prepare(c);
+		if (c->bad)
+			break;
+		snprintf(v, sizeof(v), "%d", n * step);
+		write_str(DBG "failslab/space", v);
+		write_str(DBG "failslab/times", "2");
+		write_str(DBG "failslab/probability", "100");
+		write_str("/proc/thread-self/make-it-fail", "1");
+		ret = op->run(c);
+		write_str("/proc/thread-self/make-it-fail", "0");
+		write_str(DBG "failslab/probability", "0");
+		read_str(DBG "failslab/times", v, sizeof(v));
+		injected = 2 - atoi(v);
+		write_str(DBG "failslab/space", "0");
+		c->errs[ret < 0 && -ret < 140 ? -ret : 0]++;
+		c->sites += injected;
+		if (ret < 0)
+			c->failures++;
+		else
+			c->successes++;
+		op->check(c, ret, injected);
+		if (op->cleanup)
+			op->cleanup(c);
+		if (!injected || c->bad)
+			break;
+	}
+	if (c->bad)
+		fprintf(stderr, "# %s: after %d bytes: %s\n", op->name,
+			(c->attempt - 1) * step, c->why);
+	ksft_print_msg("%s, two failures in a row: %d injected over %d budgets; %d attempts succeeded, %d failed\n",
+		       op->name, c->sites, c->attempt, c->successes,
+		       c->failures);
+}
+
 /* An errno an allocation failure may surface as. */
 static bool alloc_errno(int ret)
 {
@@ -1113,6 +1166,32 @@ TEST_F_TIMEOUT(fault, producer_socket_close, 120)
 
 	self->c->u32b = 1;
 	RUN_SWEEP(op);
+}
+
+/*
+ * Going down, with two allocations failing in a row anywhere in it: each
+ * port still gets exactly the CLUSTER_STATE records it is due, none twice.
+ */
+TEST_F_TIMEOUT(fault, cluster_down_with_two_failures_in_a_row, 300)
+{
+	static const struct op unreg = { "CLUSTER_UNREGISTER", down_prepare,
+					 down_run, down_check, down_cleanup };
+	static const struct op end = { "session end", down_prepare, down_run,
+				       down_check, down_cleanup };
+
+	NEED_FAULTS();
+
+	self->c->u32b = 0;
+	sweep_pairs(self->c, &unreg, 128);
+	if (self->c->bad)
+		TH_LOG("%s", self->c->why);
+	EXPECT_EQ(0, self->c->bad);
+	self->c->bad = 0;
+	self->c->u32b = 1;
+	sweep_pairs(self->c, &end, 128);
+	if (self->c->bad)
+		TH_LOG("%s", self->c->why);
+	EXPECT_EQ(0, self->c->bad);
 }
 
 TEST_F_TIMEOUT(fault, get_and_read_pending_overflow, 120)
