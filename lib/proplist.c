@@ -168,7 +168,11 @@ CN_EXPORT int clusnotify_proplist_add_sz(struct clusnotify_proplist *pl,
 	return cn_pl_done(pl, ret);
 }
 
-/* MULTI_SZ: each string with its NUL, then one more NUL. */
+/*
+ * MULTI_SZ: each string with its NUL, then one more NUL. The empty list is
+ * two NULs, as on Windows: a value always ends in two, and readers (ours
+ * included) reject one alone.
+ */
 CN_EXPORT int clusnotify_proplist_add_multi_sz(struct clusnotify_proplist *pl,
 					       const char *name,
 					       const char *const *values,
@@ -201,12 +205,15 @@ CN_EXPORT int clusnotify_proplist_add_multi_sz(struct clusnotify_proplist *pl,
 		free(w);
 	}
 	if (!ret) {
-		grown = realloc(all, (used + 1) * 2);
+		size_t end = used ? 1 : 2;
+
+		grown = realloc(all, (used + end) * 2);
 		if (!grown) {
 			ret = -ENOMEM;
 		} else {
 			all = grown;
-			all[used++] = 0;
+			while (end--)
+				all[used++] = 0;
 			ret = cn_pl_add(pl, name,
 					CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, all,
 					used * 2);

@@ -200,8 +200,9 @@ static void build_mode(struct fuzz_in *in)
 							  sizeof(w->value) -
 							  w->len);
 			}
-			memset(w->value + w->len, 0, 2);
-			w->len += 2;
+			/* One more NUL; the empty list is two. */
+			memset(w->value + w->len, 0, m ? 2 : 4);
+			w->len += m ? 2 : 4;
 			ret = clusnotify_proplist_add_multi_sz(&pl, w->name,
 							       multi, m);
 			w->syntax = CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ;

@@ -161,6 +161,28 @@ TEST(empty_list)
 	clusnotify_proplist_free(&pl);
 }
 
+/* A MULTI_SZ of no string is two NULs, and our own parser takes it back. */
+TEST(empty_multi_sz_round_trips)
+{
+	struct clusnotify_proplist pl = CLUSNOTIFY_PROPLIST_INIT;
+	static const unsigned char two_nuls[4];
+	struct seen s = { 0 };
+	const void *b;
+	size_t len;
+
+	ASSERT_EQ(0, clusnotify_proplist_add_multi_sz(&pl, "PossibleOwners",
+						      NULL, 0));
+	b = clusnotify_proplist_data(&pl, &len);
+	ASSERT_NE(NULL, b);
+	ASSERT_EQ(0, clusnotify_proplist_parse(b, len, collect, &s));
+	ASSERT_EQ(1, s.n);
+	EXPECT_STREQ("PossibleOwners", s.names[0]);
+	EXPECT_EQ(CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ, s.syntax[0]);
+	ASSERT_EQ(4, s.len[0]);
+	EXPECT_EQ(0, memcmp(two_nuls, s.value[0], 4));
+	clusnotify_proplist_free(&pl);
+}
+
 TEST(every_truncation_is_eproto_before_any_callback)
 {
 	struct clusnotify_proplist pl = CLUSNOTIFY_PROPLIST_INIT;
