@@ -184,14 +184,41 @@ struct cn_filter {
 	char *object_id;
 	u32 object_len;
 	struct rcu_head rcu;
+	/* An exact-object filter is in its objsub's list, not in subs[]. */
+	struct cn_objsub *objsub;
+	struct list_head obj_node;	/* in objsub->filters, RCU */
 	u32 nr_subs;
 	struct cn_sub subs[];
 };
 
-/* The subscription index: one RCU list per postable event kind. */
+/*
+ * The filters watching one object (type and id), whatever their kinds: one
+ * entry of the index's hash. Created by the first such filter, unhashed
+ * when the last goes and freed after a grace period; under sub_lock for
+ * writers, RCU for posts.
+ */
+struct cn_objsub {
+	struct hlist_node node;		/* in cn_index.objsubs */
+	struct list_head filters;	/* of cn_filter.obj_node */
+	u32 hash;
+	u32 type;
+	u32 len;
+	struct rcu_head rcu;
+	char id[];
+};
+
+#define CN_OBJSUB_HASH_BITS 12
+
+/*
+ * The subscription index: one RCU list per postable event kind for the
+ * filters that watch a whole cluster (or a registry subtree), and a hash of
+ * the objects that exact-object filters watch.
+ */
 struct cn_index {
 	struct list_head v1[32];
 	struct list_head v2[CLUSNOTIFY_OBJ_MAX + 1][64];
+	u32 seed;			/* of the objsub hash, per cluster */
+	DECLARE_HASHTABLE(objsubs, CN_OBJSUB_HASH_BITS);
 };
 
 /* An object of a cluster's directory, under cluster->lock. */
@@ -301,6 +328,7 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf);
 int cn_filter_remove(struct cn_port *port, u64 token, bool handle_close);
 void cn_filter_remove_all(struct cn_port *port);
 struct cn_index *cn_index_new(void);
+void cn_index_free(struct cn_index *idx);
 void cn_post_event(struct cn_cluster *c, const struct cn_event *ev,
 		   u64 *queued, u64 *lost);
 void cn_post_cluster_event(struct cn_cluster *c, bool up);

@@ -29,7 +29,7 @@ static void cn_cluster_release(struct kref *ref)
 	/* No filter is left, so no post or reader can reach it. */
 	cn_objects_free(c);
 	cn_payload_put(c->name_pl);
-	kvfree(c->index);
+	cn_index_free(c->index);
 	kfree(c->name);
 	kfree(c);
 }
@@ -159,7 +159,7 @@ static struct cn_cluster *cn_cluster_new(const char *name)
 		goto err;
 	return c;
 err:
-	kvfree(c->index);
+	cn_index_free(c->index);
 	kfree(c->name);
 	kfree(c);
 	return NULL;

@@ -3,15 +3,26 @@
  * Filters and the per-cluster subscription index that fans events out.
  *
  * Each cluster has one RCU list per postable event kind: 32 for the V1
- * CLUSTER_CHANGE bits and 64 per object type for the V2 flags. A filter sits
- * in the list of every kind its mask names, through its subs[]. A post walks
- * only the lists of its own kinds, so its cost grows with the filters that
+ * CLUSTER_CHANGE bits and 64 per object type for the V2 flags. A filter on
+ * the whole cluster (or on a registry subtree) sits in the list of every
+ * kind its mask names, through its subs[]. A filter on one object sits in
+ * the list of that object's entry (cn_objsub) in the index's hash, found by
+ * the object's type and id. A post walks only the lists of its own kinds
+ * and the entry of its own object, so its cost grows with the filters that
  * can match, never with the filters that exist. Writers (add, remove) hold
- * cluster->sub_lock and use list_add_tail_rcu()/list_del_rcu(); a filter is
- * freed with call_rcu() so a post still walking past it stays safe.
+ * cluster->sub_lock and use the _rcu list and hash operations; filters and
+ * entries are freed after a grace period, so a post still walking past
+ * them stays safe.
+ *
+ * For one event, a port gets one record per matching filter: its V1
+ * filters' records, then its V2 filters', each oldest filter first. A kind's
+ * list and an object's list are both in creation order, so a post merges
+ * the two by the filters' serials.
  */
 #include <linux/bitops.h>
 #include <linux/cred.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -33,7 +44,35 @@ struct cn_index *cn_index_new(void)
 	for (i = 0; i <= CLUSNOTIFY_OBJ_MAX; i++)
 		for (j = 0; j < 64; j++)
 			INIT_LIST_HEAD(&idx->v2[i][j]);
+	hash_init(idx->objsubs);
+	idx->seed = get_random_u32();
 	return idx;
+}
+
+/* Every filter is gone (each held a cluster reference), so every entry. */
+void cn_index_free(struct cn_index *idx)
+{
+	kvfree(idx);
+}
+
+static u32 cn_objsub_hash(const struct cn_index *idx, u32 type,
+			  const char *id, u32 len)
+{
+	return jhash(id, len, idx->seed ^ type);
+}
+
+/* The entry of an object, under RCU or sub_lock; NULL if none watches it. */
+static struct cn_objsub *cn_objsub_find(struct cn_index *idx, u32 type,
+					const char *id, u32 len)
+{
+	u32 h = cn_objsub_hash(idx, type, id, len);
+	struct cn_objsub *os;
+
+	hash_for_each_possible_rcu(idx->objsubs, os, node, h)
+		if (os->hash == h && os->type == type && os->len == len &&
+		    !memcmp(os->id, id, len))
+			return os;
+	return NULL;
 }
 
 static struct list_head *cn_index_list(struct cn_index *idx, u32 version,
@@ -118,10 +157,11 @@ static void cn_filter_free_rcu(struct rcu_head *rcu)
 int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 {
 	struct cn_str object = { "", 0 };
+	struct cn_objsub *spare = NULL;
 	struct cn_cluster *c;
 	struct cn_filter *f;
 	char *object_id = NULL;
-	bool subtree;
+	bool subtree, on_object;
 	u64 idxmask;
 	u32 obj_type, bit;
 	int ret, i;
@@ -146,7 +186,20 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 		}
 	}
 
-	f = kzalloc(struct_size(f, subs, hweight64(idxmask)),
+	on_object = uf->object && !subtree;
+	/*
+	 * The object's entry in the index, in case this is its first filter:
+	 * allocated here, outside the locks, and freed below if not needed.
+	 */
+	if (on_object) {
+		spare = kzalloc(struct_size(spare, id, object.len),
+				GFP_KERNEL_ACCOUNT);
+		if (!spare) {
+			ret = -ENOMEM;
+			goto err_put;
+		}
+	}
+	f = kzalloc(struct_size(f, subs, on_object ? 0 : hweight64(idxmask)),
 		    GFP_KERNEL_ACCOUNT);
 	if (!f) {
 		ret = -ENOMEM;
@@ -188,15 +241,34 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 		goto err_unlock;
 	}
 	mutex_lock(&c->sub_lock);
-	i = 0;
-	for_each_set_bit(bit, (unsigned long *)&idxmask, 64) {
-		f->subs[i].filter = f;
-		list_add_tail_rcu(&f->subs[i].node,
-				  cn_index_list(c->index, f->version, obj_type,
-						bit));
-		i++;
+	if (on_object) {
+		struct cn_objsub *os = cn_objsub_find(c->index, obj_type,
+						      object.s, object.len);
+
+		if (!os) {
+			os = spare;
+			spare = NULL;
+			INIT_LIST_HEAD(&os->filters);
+			os->type = obj_type;
+			os->len = object.len;
+			memcpy(os->id, object.s, object.len);
+			os->hash = cn_objsub_hash(c->index, obj_type, os->id,
+						  os->len);
+			hash_add_rcu(c->index->objsubs, &os->node, os->hash);
+		}
+		f->objsub = os;
+		list_add_tail_rcu(&f->obj_node, &os->filters);
+	} else {
+		i = 0;
+		for_each_set_bit(bit, (unsigned long *)&idxmask, 64) {
+			f->subs[i].filter = f;
+			list_add_tail_rcu(&f->subs[i].node,
+					  cn_index_list(c->index, f->version,
+							obj_type, bit));
+			i++;
+		}
+		f->nr_subs = i;
 	}
-	f->nr_subs = i;
 	list_add_tail(&f->cluster_node, &c->filters);
 	c->nr_filters++;
 	mutex_unlock(&c->sub_lock);
@@ -204,12 +276,14 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 	list_add_tail(&f->port_node, &port->filters);
 	WRITE_ONCE(port->nr_filters, port->nr_filters + 1);
 	mutex_unlock(&port->filter_lock);
+	kfree(spare);
 	return 0;
 
 err_unlock:
 	mutex_unlock(&port->filter_lock);
 	kfree(f);
 err_put:
+	kfree(spare);
 	kfree(object_id);
 	cn_cluster_put(c);
 	return ret;
@@ -225,6 +299,13 @@ static void cn_filter_unlink(struct cn_port *port, struct cn_filter *f)
 	mutex_lock(&c->sub_lock);
 	for (i = 0; i < f->nr_subs; i++)
 		list_del_rcu(&f->subs[i].node);
+	if (f->objsub) {
+		list_del_rcu(&f->obj_node);
+		if (list_empty(&f->objsub->filters)) {
+			hash_del_rcu(&f->objsub->node);
+			kfree_rcu(f->objsub, rcu);
+		}
+	}
 	list_del(&f->cluster_node);
 	c->nr_filters--;
 	mutex_unlock(&c->sub_lock);
@@ -342,26 +423,54 @@ static bool cn_filter_match(const struct cn_filter *f,
 	       !memcmp(id, f->object_id, f->object_len);
 }
 
-static void cn_fanout(struct list_head *list, const struct cn_event *ev,
-		      u32 subject_type, bool registry, u64 *queued, u64 *lost)
+static void cn_deliver_count(struct cn_filter *f, const struct cn_event *ev,
+			     u64 *queued, u64 *lost)
 {
-	struct cn_sub *sub;
+	switch (cn_port_deliver(f->port, f, ev)) {
+	case CN_QUEUED:
+		(*queued)++;
+		break;
+	case CN_LOST:
+		(*lost)++;
+		break;
+	default:
+		break;
+	}
+}
 
-	list_for_each_entry_rcu(sub, list, node) {
-		struct cn_filter *f = sub->filter;
+/*
+ * The filters of @version that take the event: those of its kind's list
+ * @wide (whole cluster, registry subtree) and those of its object's entry
+ * that ask for @kind (the V1 bit or the V2 flag), merged oldest first.
+ */
+static void cn_fanout(struct cn_index *idx, struct list_head *wide, u32 version,
+		      u64 kind, const struct cn_event *ev, u32 subject_type,
+		      bool registry, u64 *queued, u64 *lost)
+{
+	struct cn_objsub *os = cn_objsub_find(idx, subject_type,
+					      cn_payload_id(ev->pl),
+					      ev->pl->id_len);
+	struct cn_sub *w = list_first_or_null_rcu(wide, struct cn_sub, node);
+	struct cn_filter *o = NULL, *f;
+	bool take;
 
-		if (!cn_filter_match(f, ev, subject_type, registry))
-			continue;
-		switch (cn_port_deliver(f->port, f, ev)) {
-		case CN_QUEUED:
-			(*queued)++;
-			break;
-		case CN_LOST:
-			(*lost)++;
-			break;
-		default:
-			break;
+	if (os)
+		o = list_first_or_null_rcu(&os->filters, struct cn_filter,
+					   obj_node);
+	while (w || o) {
+		if (w && (!o || w->filter->serial < o->serial)) {
+			f = w->filter;
+			take = cn_filter_match(f, ev, subject_type, registry);
+			w = list_next_or_null_rcu(wide, &w->node, struct cn_sub,
+						  node);
+		} else {
+			f = o;
+			take = f->version == version && (f->mask & kind);
+			o = list_next_or_null_rcu(&os->filters, &o->obj_node,
+						  struct cn_filter, obj_node);
 		}
+		if (take)
+			cn_deliver_count(f, ev, queued, lost);
 	}
 }
 
@@ -377,8 +486,10 @@ void cn_post_event(struct cn_cluster *c, const struct cn_event *ev,
 	rcu_read_lock();
 	if (ev->v1_change) {
 		unsigned int bit = __ffs(ev->v1_change);
+		u32 type = cn_v1_type(ev->v1_change);
 
-		cn_fanout(&c->index->v1[bit], ev, cn_v1_type(ev->v1_change),
+		cn_fanout(c->index, &c->index->v1[bit], CLUSNOTIFY_FILTER_V1,
+			  ev->v1_change, ev, type,
 			  cn_kind_is_registry(CLUSNOTIFY_FILTER_V1, 0,
 					      ev->v1_change),
 			  queued, lost);
@@ -386,8 +497,8 @@ void cn_post_event(struct cn_cluster *c, const struct cn_event *ev,
 	if (ev->v2_flag) {
 		unsigned int bit = __ffs64(ev->v2_flag);
 
-		cn_fanout(&c->index->v2[ev->object_type][bit], ev,
-			  ev->object_type,
+		cn_fanout(c->index, &c->index->v2[ev->object_type][bit],
+			  CLUSNOTIFY_FILTER_V2, ev->v2_flag, ev, ev->object_type,
 			  ev->object_type == CLUSNOTIFY_OBJ_REGISTRY, queued,
 			  lost);
 	}

@@ -250,6 +250,111 @@ TEST_F(flt, v1_per_object_filter)
 	EXPECT_STREQ(CN_GROUP2_ID, self->r.id);
 }
 
+/* The keys of the records waiting, in order, into @keys; their count. */
+static int drain_keys(FIXTURE_DATA(flt) *self, __u64 *keys, int max)
+{
+	int n = 0;
+
+	while (n < max && next(self) == 0)
+		keys[n++] = self->r.hdr.key;
+	return n;
+}
+
+/*
+ * Filters on one object share its entry in the index: it comes with the
+ * first, goes with the last and comes back with the next. For one event a
+ * port gets its V1 filters' records, then its V2 filters', each oldest
+ * filter first, whether on the object or the whole cluster.
+ */
+TEST_F(flt, object_filters_share_an_index_entry)
+{
+	int port = self->env.port, cid = self->env.cid;
+	__u64 k[8];
+
+	ASSERT_EQ(0, cn_add_v2(port, cid, CLUSNOTIFY_OBJ_GROUP,
+			       CN_V2_GROUP_STATE, 10, 10));
+	ASSERT_EQ(0, cn_add_v2_obj(port, cid, CLUSNOTIFY_OBJ_GROUP,
+				   CN_V2_GROUP_STATE, CN_GROUP1_ID, 11, 11));
+	ASSERT_EQ(0, cn_add_v1_obj(port, cid, CN_V1_GROUP_STATE,
+				   CLUSNOTIFY_OBJ_GROUP, CN_GROUP1_ID, 12, 12));
+	ASSERT_EQ(0, cn_add_v1(port, cid, CN_V1_GROUP_STATE, 13, 13));
+	ASSERT_EQ(0, cn_add_v2_obj(port, cid, CLUSNOTIFY_OBJ_GROUP,
+				   CN_V2_GROUP_STATE, CN_GROUP2_ID, 14, 14));
+
+	ASSERT_EQ(0, post(self, &group1_state));
+	ASSERT_EQ(4, drain_keys(self, k, 8));
+	EXPECT_EQ(12, k[0]);
+	EXPECT_EQ(13, k[1]);
+	EXPECT_EQ(10, k[2]);
+	EXPECT_EQ(11, k[3]);
+
+	/* The object's last filters go: only the cluster-wide ones are left. */
+	ASSERT_EQ(1, cn_remove(port, 11, 0));
+	ASSERT_EQ(1, cn_remove(port, 12, 0));
+	ASSERT_EQ(0, post(self, &group1_state));
+	ASSERT_EQ(2, drain_keys(self, k, 8));
+	EXPECT_EQ(13, k[0]);
+	EXPECT_EQ(10, k[1]);
+
+	/* A new filter on it brings the entry back. */
+	ASSERT_EQ(0, cn_add_v2_obj(port, cid, CLUSNOTIFY_OBJ_GROUP,
+				   CN_V2_GROUP_STATE, CN_GROUP1_ID, 15, 15));
+	ASSERT_EQ(0, post(self, &group1_state));
+	ASSERT_EQ(3, drain_keys(self, k, 8));
+	EXPECT_EQ(13, k[0]);
+	EXPECT_EQ(10, k[1]);
+	EXPECT_EQ(15, k[2]);
+
+	/* The other object's filter saw only its own object. */
+	ASSERT_EQ(0, post(self, &group2_state));
+	ASSERT_EQ(3, drain_keys(self, k, 8));
+	EXPECT_EQ(13, k[0]);
+	EXPECT_EQ(10, k[1]);
+	EXPECT_EQ(14, k[2]);
+}
+
+/*
+ * Many objects, each watched by its own port: an event reaches exactly the
+ * ports watching its object, through V1 and V2 object filters alike.
+ */
+TEST_F(flt, object_filters_reach_only_their_object)
+{
+	static const char *const ids[] = { CN_GROUP1_ID, CN_GROUP2_ID };
+	int ports[8], i, cid = self->env.cid;
+	struct cn_rec r;
+
+	for (i = 0; i < 8; i++) {
+		ports[i] = cn_open_port(0);
+		ASSERT_LE(0, ports[i]);
+		if (i % 2) {
+			ASSERT_EQ(0, cn_add_v1_obj(ports[i], cid,
+						   CN_V1_GROUP_STATE,
+						   CLUSNOTIFY_OBJ_GROUP,
+						   ids[i / 4], i, i));
+		} else {
+			ASSERT_EQ(0, cn_add_v2_obj(ports[i], cid,
+						   CLUSNOTIFY_OBJ_GROUP,
+						   CN_V2_GROUP_STATE,
+						   ids[i / 4], i, i));
+		}
+	}
+	ASSERT_EQ(0, post(self, &group2_state));
+	for (i = 0; i < 8; i++) {
+		int ret = cn_get_rec(ports[i], self->buf, 0, &r);
+
+		if (i < 4) {
+			EXPECT_EQ(-ETIMEDOUT, ret);
+		} else {
+			ASSERT_EQ(0, ret);
+			EXPECT_EQ(i, r.hdr.key);
+			EXPECT_STREQ(CN_GROUP2_ID, r.id);
+			EXPECT_EQ(-ETIMEDOUT,
+				  cn_get_rec(ports[i], self->buf, 0, &r));
+		}
+		close(ports[i]);
+	}
+}
+
 TEST_F(flt, per_object_filter_survives_rename)
 {
 	struct cn_event ren = {
