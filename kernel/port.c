@@ -348,34 +348,108 @@ static void cn_port_consume(struct cn_port *port, struct cn_rec *r)
 	cn_rec_free(r);
 }
 
+/*
+ * A record to userspace: the header field by field and the data in one
+ * user-access window, rather than a header built on the stack and two
+ * copy_to_user() calls (each with its own checks). Every byte of the
+ * record is written, __reserved included.
+ */
 static int cn_rec_to_user(const struct cn_rec *r, char __user *buf)
 {
+	struct clusnotify_record __user *u = (void __user *)buf;
 	const struct cn_payload *pl = r->pl;
-	struct clusnotify_record hdr = {
-		.size = cn_record_size(pl),
-		.version = r->version,
-		.flags = r->flags,
-		.seq = r->seq,
-		.key = r->key,
-		.token = r->token,
-		.lost = r->lost,
-		.v2_flag = r->v2_flag,
-		.v1_change = r->v1_change,
-		.object_type = r->object_type,
-		.cluster_id = pl->cluster_id,
-		.state = r->state,
-		.timestamp_ns = r->timestamp_ns,
-		.payload_len = pl->payload_len,
-		.id_len = pl->id_len,
-		.parent_len = pl->parent_len,
-		.name_len = pl->name_len,
-		.type_len = pl->type_len,
-	};
+	u32 size = cn_record_size(pl);
 
-	if (copy_to_user(buf, &hdr, sizeof(hdr)) ||
-	    copy_to_user(buf + sizeof(hdr), pl->data, pl->data_len))
+	if (!user_access_begin(buf, size))
 		return -EFAULT;
+	unsafe_put_user(size, &u->size, efault);
+	unsafe_put_user(r->version, &u->version, efault);
+	unsafe_put_user(r->flags, &u->flags, efault);
+	unsafe_put_user(r->seq, &u->seq, efault);
+	unsafe_put_user(r->key, &u->key, efault);
+	unsafe_put_user(r->token, &u->token, efault);
+	unsafe_put_user(r->lost, &u->lost, efault);
+	unsafe_put_user(r->v2_flag, &u->v2_flag, efault);
+	unsafe_put_user(r->v1_change, &u->v1_change, efault);
+	unsafe_put_user(r->object_type, &u->object_type, efault);
+	unsafe_put_user(pl->cluster_id, &u->cluster_id, efault);
+	unsafe_put_user(r->state, &u->state, efault);
+	unsafe_put_user(r->timestamp_ns, &u->timestamp_ns, efault);
+	unsafe_put_user(pl->payload_len, &u->payload_len, efault);
+	unsafe_put_user(pl->id_len, &u->id_len, efault);
+	unsafe_put_user(pl->parent_len, &u->parent_len, efault);
+	unsafe_put_user(pl->name_len, &u->name_len, efault);
+	unsafe_put_user(pl->type_len, &u->type_len, efault);
+	unsafe_put_user(0, &u->__reserved, efault);
+	unsafe_copy_to_user(buf + sizeof(*u), pl->data, pl->data_len, efault);
+	user_access_end();
 	return 0;
+efault:
+	user_access_end();
+	return -EFAULT;
+}
+
+/*
+ * Copy out, for a reader holding read_lock, the queued records that fit in
+ * @len, taking port->lock twice per batch instead of twice per record: the
+ * records are cut from the head of the queue (producers only ever add at
+ * the tail), copied without the lock, then accounted for; any that could
+ * not be copied go back to the head, in order, and nothing is lost. Until
+ * then they are still counted as queued (max_records, FIONREAD, stats).
+ * Returns the bytes copied, 0 if the head does not fit or the queue is
+ * empty (the caller's one-record path then reports -EMSGSIZE or turns a
+ * tail loss into a record), or -EFAULT if nothing could be copied.
+ */
+static ssize_t cn_port_read_queued(struct cn_port *port, char __user *buf,
+				   size_t len)
+{
+	u32 n = 0, counted = 0;
+	size_t want = 0, done = 0;
+	struct cn_rec *r, *tmp;
+	LIST_HEAD(batch);
+	LIST_HEAD(copied);
+
+	lockdep_assert_held(&port->read_lock);
+	spin_lock(&port->lock);
+	if (port->shut) {
+		spin_unlock(&port->lock);
+		return 0;
+	}
+	list_for_each_entry(r, &port->queue, node) {
+		u32 size = cn_record_size(r->pl);
+
+		if (size > len - want)
+			break;
+		want += size;
+	}
+	list_cut_before(&batch, &port->queue, &r->node);
+	spin_unlock(&port->lock);
+	if (list_empty(&batch))
+		return 0;
+
+	list_for_each_entry(r, &batch, node) {
+		if (cn_rec_to_user(r, buf + done))
+			break;
+		done += cn_record_size(r->pl);
+		n++;
+		if (!(r->flags & CLUSNOTIFY_RECORD_F_LOST))
+			counted++;
+	}
+	/* r is the first record not copied, or the list head. */
+	list_cut_before(&copied, &batch, &r->node);
+
+	spin_lock(&port->lock);
+	list_splice(&batch, &port->queue);
+	port->nr_entries -= n;
+	port->queued_bytes -= done;
+	port->nr_queued -= counted;
+	port->delivered += n;
+	spin_unlock(&port->lock);
+	if (!list_empty(&batch))
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	list_for_each_entry_safe(r, tmp, &copied, node)
+		cn_rec_free(r);
+	return n ? done : -EFAULT;
 }
 
 static bool cn_port_wake_cond(struct cn_port *port)
@@ -498,8 +572,17 @@ ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t len,
 			return -ERESTARTSYS;
 		err = 0;
 		for (;;) {
+			ssize_t got;
 			u32 size;
 
+			got = cn_port_read_queued(port, buf + done, len - done);
+			if (got < 0) {
+				err = got;
+				break;
+			}
+			done += got;
+			if (got)
+				continue;
 			r = cn_port_head(port);
 			if (IS_ERR_OR_NULL(r)) {
 				err = PTR_ERR_OR_ZERO(r);

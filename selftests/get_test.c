@@ -187,6 +187,59 @@ TEST_F(get, read_returns_batches_of_whole_records)
 	EXPECT_EQ(seq, self->r.hdr.seq);
 }
 
+/*
+ * read() copies a batch out without the port lock: a fault part way
+ * through still returns the whole records before it, and the records from
+ * the faulting one on stay queued, in order, counted as before.
+ */
+TEST_F(get, read_fault_midway_keeps_the_rest)
+{
+	size_t s = rec_size(), off;
+	struct clusnotify_port_stats st;
+	unsigned char *map, *buf;
+	__u64 seq;
+	ssize_t n;
+
+	map = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	ASSERT_EQ(0, mprotect(map + 4096, 4096, PROT_NONE));
+	/* One whole record, then half of the second, in the readable page. */
+	buf = map + 4096 - s - s / 2;
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	seq = st.next_seq;
+	ASSERT_EQ(0, post_n(&self->env, 4));
+
+	n = read(self->env.port, buf, 4 * s);
+	ASSERT_EQ(s, n);
+	ASSERT_EQ(0, cn_decode_record(buf, n, &self->r, NULL));
+	EXPECT_EQ(seq, self->r.hdr.seq);
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	EXPECT_EQ(3, st.queued);
+	EXPECT_EQ(1, st.delivered);
+	EXPECT_EQ(3 * s, cn_fionread(self->env.port));
+
+	/* The first record faulting: nothing is taken. */
+	EXPECT_EQ(-1, read(self->env.port, map + 4096, 4 * s));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	EXPECT_EQ(3, st.queued);
+	EXPECT_EQ(1, st.delivered);
+
+	n = read(self->env.port, self->buf, CN_REC_BUF);
+	ASSERT_EQ(3 * s, n);
+	for (off = 0; off < (size_t)n; off += self->r.hdr.size) {
+		ASSERT_EQ(0, cn_decode_record(self->buf + off, n - off,
+					      &self->r, NULL));
+		EXPECT_EQ(++seq, self->r.hdr.seq);
+	}
+	ASSERT_EQ(0, cn_port_stats(self->env.port, &st));
+	EXPECT_EQ(0, st.queued);
+	EXPECT_EQ(4, st.delivered);
+	EXPECT_EQ(0, cn_fionread(self->env.port));
+	munmap(map, 8192);
+}
+
 TEST_F(get, read_smaller_than_a_record_is_emsgsize)
 {
 	struct clusnotify_port_stats st;
