@@ -62,6 +62,7 @@ static void watch_usage(FILE *f)
 	      "                        [-T TYPE[:FLAG[,FLAG...]]]...\n"
 	      "                        [--node NAME]... [--group NAME]... [--resource NAME]...\n"
 	      "                        [--network NAME]... [--netinterface NAME]...\n"
+	      "                        [--key PATH]... [--restype NAME]...\n"
 	      "                        [-n COUNT] [-t SECONDS] [-j] [-q]\n"
 	      "       clusnotify watch --list-flags\n"
 	      "\n"
@@ -76,6 +77,8 @@ static void watch_usage(FILE *f)
 	      "                       flags (GROUP:STATE,DELETED); no FLAGS: all of them\n"
 	      "      --node, --group, --resource, --network, --netinterface NAME\n"
 	      "                       filter on that object only (repeatable)\n"
+	      "      --key PATH       filter on a registry key ('\\' separated; \"\": the root)\n"
+	      "      --restype NAME   V2 filter on a resource type\n"
 	      "  -n, --count N        exit after N events\n"
 	      "  -t, --timeout SECS   exit after SECS seconds (fractions allowed)\n"
 	      "  -j, --json           one JSON object per event\n"
@@ -213,6 +216,8 @@ enum {
 	OPT_RESOURCE,
 	OPT_NETWORK,
 	OPT_NETINTERFACE,
+	OPT_KEY,
+	OPT_RESTYPE,
 };
 
 static const struct {
@@ -226,13 +231,16 @@ static const struct {
 	{ OPT_NETWORK, CLUSNOTIFY_OBJ_NETWORK, "--network" },
 	{ OPT_NETINTERFACE, CLUSNOTIFY_OBJ_NETWORK_INTERFACE,
 	  "--netinterface" },
+	{ OPT_KEY, CLUSNOTIFY_OBJ_REGISTRY, "--key" },
+	{ OPT_RESTYPE, CLUSNOTIFY_OBJ_RESOURCE_TYPE, "--restype" },
 };
 
 static int watch_add_object(struct watch *w, int opt, const char *name)
 {
 	size_t i;
 
-	if (!*name)
+	/* The registry root's path is "". */
+	if (!*name && opt != OPT_KEY)
 		return cli_usage_err("an object name cannot be empty");
 	if (w->nobj == WATCH_MAX_OBJECTS)
 		return cli_usage_err("at most %d objects", WATCH_MAX_OBJECTS);
@@ -286,6 +294,9 @@ static int watch_check(struct watch *w)
 	if (w->version == CLUSNOTIFY_FILTER_V1) {
 		uint32_t used = 0, bit, m;
 
+		for (i = 0; i < w->nobj; i++)
+			if (w->obj[i].type == CLUSNOTIFY_OBJ_RESOURCE_TYPE)
+				return cli_usage_err("--restype is V2 only (RegisterClusterResourceTypeNotifyV2): use -T RESOURCE_TYPE[:FLAGS]");
 		if (!w->v1_given || w->v1_mask == CLUSTER_CHANGE_ALL)
 			return 0;
 		for (i = 0; i < w->nobj; i++) {
@@ -345,6 +356,8 @@ static const char *watch_win32_text(DWORD code)
 	case ERROR_CLUSTER_NODE_NOT_FOUND:
 	case ERROR_CLUSTER_NETWORK_NOT_FOUND:
 	case ERROR_CLUSTER_NETINTERFACE_NOT_FOUND:
+	case ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND:
+	case ERROR_FILE_NOT_FOUND:	/* a registry key */
 		return "no such object in the cluster";
 	case RPC_S_SERVER_UNAVAILABLE:
 		return "no such cluster";
@@ -396,6 +409,20 @@ static HANDLE watch_open_object(HCLUSTER hc, uint32_t type, LPCWSTR name)
 		return OpenClusterNetworkEx(hc, name, GENERIC_READ, &g);
 	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
 		return OpenClusterNetInterfaceEx(hc, name, GENERIC_READ, &g);
+	case CLUSNOTIFY_OBJ_REGISTRY: {
+		HKEY root = GetClusterKey(hc, KEY_READ), key = NULL;
+		LONG r;
+
+		if (!root || !name[0])
+			return root;
+		r = ClusterRegOpenKey(root, name, KEY_READ, &key);
+		ClusterRegCloseKey(root);
+		if (r != ERROR_SUCCESS) {
+			SetLastError((DWORD)r);
+			return NULL;
+		}
+		return key;
+	}
 	}
 	SetLastError(ERROR_INVALID_PARAMETER);
 	return NULL;
@@ -484,6 +511,20 @@ static int watch_setup(struct watch *w)
 			cli_err("%s %s: not valid UTF-8", o->opt, o->name);
 			return CLI_EXIT_ERROR;
 		}
+		snprintf(what, sizeof(what), "%s '%s'", o->opt + 2, o->name);
+		if (o->type == CLUSNOTIFY_OBJ_RESOURCE_TYPE) {
+			/* A resource type has no handle: it is named. */
+			code = RegisterClusterResourceTypeNotifyV2(w->port, w->hc,
+				(LONGLONG)(w->v2_given ? w->v2_mask[o->type] :
+					   names_v2_all(o->type)),
+				name, ++w->next_key);
+			free(name);
+			if (code == ERROR_SUCCESS)
+				continue;
+			cli_err("cannot watch %s: %s (Win32 error %u)", what,
+				watch_win32_text(code), code);
+			return CLI_EXIT_ERROR;
+		}
 		o->h = watch_open_object(w->hc, o->type, name);
 		code = GetLastError();
 		free(name);
@@ -503,7 +544,6 @@ static int watch_setup(struct watch *w)
 			m = w->v2_given ? w->v2_mask[o->type] :
 					  names_v2_all(o->type);
 		}
-		snprintf(what, sizeof(what), "%s '%s'", o->opt + 2, o->name);
 		ret = watch_register(w, o->h, o->type, m, what);
 		if (ret)
 			return ret;
@@ -677,6 +717,8 @@ int cmd_watch(int argc, char **argv)
 		{ "resource", required_argument, NULL, OPT_RESOURCE },
 		{ "network", required_argument, NULL, OPT_NETWORK },
 		{ "netinterface", required_argument, NULL, OPT_NETINTERFACE },
+		{ "key", required_argument, NULL, OPT_KEY },
+		{ "restype", required_argument, NULL, OPT_RESTYPE },
 		{ "count", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
