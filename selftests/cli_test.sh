@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-echo "1..28"
+echo "1..31"
 
 ok() { # name
 	n=$((n + 1))
@@ -26,7 +26,7 @@ not_ok() { # name detail...
 	echo "not ok $n - $1"
 	shift
 	for l in "$@"; do
-		echo "# $l"
+		printf '%s\n' "$l" | sed 's/^/# /'
 	done
 }
 
@@ -255,6 +255,39 @@ else
 	not_ok "stat --user: only that user's ports (nobody has none)" "$(cat "$T/out")"
 fi
 
+# --- registry keys and resource types ---------------------------------
+cat >"$T/reg" <<'B'
+object REGISTRY Params name=Params
+object REGISTRY Params\Sub name=Sub
+object REGISTRY Other name=Other
+object RESOURCE_TYPE rt1 name="IP Address"
+B
+"$C" post -c regtest -f "$T/reg" >/dev/null 2>&1
+cat >"$T/regev" <<'B'
+event REGISTRY VALUE id=Params\Sub name=Sub
+event REGISTRY VALUE id=Other name=Other
+event REGISTRY NAME id=Params name=Params
+event RESOURCE_TYPE COMMON_PROPERTY id=rt1 name="IP Address"
+event RESOURCE_TYPE POSSIBLE_OWNERS id=rt1 name="IP Address"
+B
+if start_watch "$T/w4" -c regtest --key Params -e registry_value,registry_subtree -n 3 -t 30 &&
+   start_watch "$T/w5" -c regtest --restype "ip address" -T resource_type:common_property -n 3 -t 30; then
+	"$C" post -c regtest -f "$T/regev" >/dev/null 2>&1
+	wait $WPID
+	wait
+	expect_file "watch --key: a V1 registry filter with SUBTREE sees the keys below" "$T/w4" \
+'0 CLUSTER_RECONNECT CLUSTER regtest state=Up
+1 REGISTRY_VALUE REGISTRY Sub id="Params\\Sub"
+2 CLUSTER_STATE CLUSTER regtest state=Down'
+	expect_file "watch --restype: RegisterClusterResourceTypeNotifyV2" "$T/w5" \
+'0 CLUSTER_RECONNECT_V2 CLUSTER regtest state=Up
+1 RESOURCE_TYPE_COMMON_PROPERTY_V2 RESOURCE_TYPE "IP Address" id=rt1
+2 CLUSTER_STATE_V2 CLUSTER regtest state=Down'
+else
+	not_ok "watch --key: a V1 registry filter with SUBTREE sees the keys below"
+	not_ok "watch --restype: RegisterClusterResourceTypeNotifyV2"
+fi
+
 # --- errors -----------------------------------------------------------
 expect_fail "watch: unknown cluster" 1 "no cluster named 'nosuch'" \
 	"$C" watch -c nosuch -t 1
@@ -275,6 +308,18 @@ if [ $rc -eq 65 ] &&
 	ok "post: a batch line that does not parse names its line, posts nothing"
 else
 	not_ok "post: a batch line that does not parse names its line, posts nothing" "rc=$rc" "$(cat "$T/err" "$T/objs")"
+fi
+
+printf 'object GROUP g5 name=G5\nremove GROUP nosuch\nobject GROUP g6 name=G6\n' >"$T/refused"
+"$C" post -c clitest -f "$T/refused" >"$T/out" 2>"$T/err"
+rc=$?
+"$C" objects -c clitest -T group >"$T/objs" 2>&1
+if [ $rc -eq 1 ] && grep -qF "$T/refused:2: no such object" "$T/err" &&
+   grep -qF "the 1 entries before it were applied" "$T/err" &&
+   grep -q " G5 g5 " "$T/objs" && ! grep -q G6 "$T/objs"; then
+	ok "post: a batch the kernel refuses names the line; what came before stays"
+else
+	not_ok "post: a batch the kernel refuses names the line; what came before stays" "rc=$rc" "$(cat "$T/err" "$T/objs")"
 fi
 
 expect_fail "post: kinds only the module makes are refused" 64 "CLUSTER_STATE_V2 is made by the module only" \

@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-echo "1..27"
+echo "1..28"
 
 ok() {
 	n=$((n + 1))
@@ -26,7 +26,7 @@ not_ok() {
 	echo "not ok $n - $1"
 	shift
 	for l in "$@"; do
-		echo "# $l"
+		printf '%s\n' "$l" | sed 's/^/# /'
 	done
 }
 
@@ -81,6 +81,7 @@ expect_fail "V2 flag of another type" 64 "unknown V2 flag 'NETINTERFACE_ADDED' f
 expect_fail "V1 and V2 mixed" 64 "-e (V1) and -T (V2) cannot be mixed" "$C" watch -e ALL -T group
 expect_fail "V1 flag not for the object" 64 "none of the -e flags applies to --node n1" \
 	"$C" watch -e group_state --node n1
+expect_fail "--restype needs V2" 64 "--restype is V2 only" "$C" watch -e ALL --restype x
 expect_fail "bad count" 64 "bad count '0'" "$C" watch -n 0
 expect_fail "bad timeout" 64 "bad timeout '-1'" "$C" watch -t -1
 expect_fail "post without a cluster" 64 "post needs -c CLUSTER" "$C" post event GROUP STATE id=g
