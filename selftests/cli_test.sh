@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-echo "1..31"
+echo "1..33"
 
 ok() { # name
 	n=$((n + 1))
@@ -199,6 +199,33 @@ if [ $rc -eq 2 ] && [ ! -s "$T/out" ] && [ ! -s "$T/err" ]; then
 	ok "watch -t with no event: exit 2, nothing printed"
 else
 	not_ok "watch -t with no event: exit 2, nothing printed" "rc=$rc" "$(cat "$T/out" "$T/err")"
+fi
+
+# Names with quotes, blanks and control characters survive both formats.
+printf '%s\n' 'event NODE COMMON_PROPERTY id=n2 name="node \"2\"\tb"' >"$T/odd"
+if start_watch "$T/w6" -c clitest -T node:common_property -n 2 -t 30 &&
+   start_watch "$T/w7" -c clitest -T node:common_property -n 2 -t 30 -j; then
+	"$C" post -c clitest -f "$T/odd" >/dev/null 2>&1
+	wait
+	sed -n 2p "$T/w7" | sed 's/,"time_ns":[0-9]*//' >"$T/w7.s"
+	sed -n 2p "$T/w6" >"$T/w6.s"
+	if grep -qxF '1 NODE_COMMON_PROPERTY_V2 NODE "node \"2\"\tb" id=n2' "$T/w6.s" &&
+	   grep -qxF '{"seq":1,"event":"NODE_COMMON_PROPERTY_V2","version":2,"type":"NODE","name":"node \"2\"\tb","id":"n2","parent":"","restype":"","state":null,"state_value":null,"lost":0,"kernel":false,"key":1,"v1_change":8,"v2_flag":4,"payload":""}' "$T/w7.s"; then
+		ok "watch: quoting in human lines, escaping in JSON"
+	else
+		not_ok "watch: quoting in human lines, escaping in JSON" "$(cat "$T/w6.s" "$T/w7.s")"
+	fi
+else
+	not_ok "watch: quoting in human lines, escaping in JSON"
+fi
+
+# A cluster of mode 0644 may be watched by anybody.
+as_nobody "$C" watch -c clitest -t 0.2 >"$T/out" 2>"$T/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -qx "Watches established." "$T/err"; then
+	ok "watch as nobody on a 0644 cluster: set up, then exit 2 on the timeout"
+else
+	not_ok "watch as nobody on a 0644 cluster: set up, then exit 2 on the timeout" "rc=$rc" "$(cat "$T/err")"
 fi
 
 # --- lost counts with a tiny queue -----------------------------------
