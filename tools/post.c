@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "names.h"
+#include "props.h"
 
 #define POST_MAX_WORDS 16
 
@@ -83,7 +84,7 @@ static void post_usage(FILE *f)
 	      "  object TYPE ID [name=NAME] [parent=ID] [restype=NAME] [state=STATE]\n"
 	      "  remove TYPE ID\n"
 	      "  event TYPE FLAG|- [id=ID] [name=NAME] [parent=ID] [restype=NAME]\n"
-	      "        [state=STATE] [v1=FLAG|none] [payload=HEX]\n", f);
+	      "        [state=STATE] [v1=FLAG|none] [payload=HEX | prop=NAME:TYPE:VALUE...]\n", f);
 }
 
 /* --- parsing ------------------------------------------------------- */
@@ -235,13 +236,14 @@ static char *post_dup(struct post_ent *e, int slot, const char *s)
 	return e->strs[slot];
 }
 
-/* The words of one line into e; NULL or the message. */
-static const char *post_parse_words(char **words, int n, struct post_ent *e)
+/* The words of one line into e, its prop= fields into *plp. */
+static const char *post_parse_line(char **words, int n, struct post_ent *e,
+				   struct clusnotify_proplist *plp)
 {
 	const char *what = words[0];
 	uint32_t type, state = 0;
 	int has_state = 0, i, seen_v1 = 0;
-	const char *err;
+	const char *err = NULL;
 
 	if (!strcasecmp(what, "object"))
 		e->kind = POST_OBJECT;
@@ -314,9 +316,21 @@ static const char *post_parse_words(char **words, int n, struct post_ent *e)
 			e->ev.v1_change = bit;
 			continue;
 		}
+		if (e->kind == POST_EVENT && !strcmp(key, "prop")) {
+			if (e->payload)
+				return post_fail("payload= and prop= cannot be mixed");
+			err = props_add(plp, val);
+			if (err)
+				break;
+			continue;
+		}
 		if (e->kind == POST_EVENT && !strcmp(key, "payload")) {
 			if (e->payload)
 				return post_fail("payload given twice");
+			if (plp->count) {
+				err = post_fail("payload= and prop= cannot be mixed");
+				break;
+			}
 			err = post_hex(val, &e->payload, &e->ev.payload_len);
 			if (err)
 				return err;
@@ -334,7 +348,7 @@ static const char *post_parse_words(char **words, int n, struct post_ent *e)
 		else
 			return post_fail("unknown field '%s' (%s)", key,
 					 e->kind == POST_EVENT ?
-					 "id, name, parent, restype, state, v1, payload" :
+					 "id, name, parent, restype, state, v1, payload, prop" :
 					 "name, parent, restype, state");
 		if (e->strs[slot] && slot)
 			return post_fail("%s given twice", key);
@@ -348,6 +362,26 @@ static const char *post_parse_words(char **words, int n, struct post_ent *e)
 		if (!post_dup(e, slot, val))
 			return post_fail("out of memory");
 	}
+	if (!err && plp->count) {
+		size_t len;
+		const void *data = clusnotify_proplist_data(plp, &len);
+
+		if (!data || len > CLUSNOTIFY_PAYLOAD_MAX) {
+			err = post_fail("the properties take more than %u bytes",
+					CLUSNOTIFY_PAYLOAD_MAX);
+		} else {
+			e->payload = malloc(len);
+			if (!e->payload) {
+				err = "out of memory";
+			} else {
+				memcpy(e->payload, data, len);
+				e->ev.payload = e->payload;
+				e->ev.payload_len = (uint32_t)len;
+			}
+		}
+	}
+	if (err)
+		return err;
 	if (strlen(words[2]) > CLUSNOTIFY_NAME_MAX)
 		return post_fail("id longer than %u bytes", CLUSNOTIFY_NAME_MAX);
 	if (e->kind == POST_EVENT) {
@@ -367,6 +401,16 @@ static const char *post_parse_words(char **words, int n, struct post_ent *e)
 		e->obj.has_state = has_state;
 	}
 	return NULL;
+}
+
+/* The words of one line into e; NULL or the message. */
+static const char *post_parse_words(char **words, int n, struct post_ent *e)
+{
+	struct clusnotify_proplist pl = CLUSNOTIFY_PROPLIST_INIT;
+	const char *err = post_parse_line(words, n, e, &pl);
+
+	clusnotify_proplist_free(&pl);
+	return err;
 }
 
 static void post_ent_free(struct post_ent *e)

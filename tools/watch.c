@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "json.h"
 #include "names.h"
+#include "props.h"
 #include "quote.h"
 #include "utf16.h"
 
@@ -580,6 +581,16 @@ static const char *watch_type(uint32_t type, char *buf, size_t len)
 	return buf;
 }
 
+/* A property event, whose payload should be a property list. */
+static int watch_is_property(const struct clusnotify_record *r)
+{
+	const char *n = r->version == CLUSNOTIFY_FILTER_V1 ?
+			names_v1(r->v1_change) :
+			names_v2(r->object_type, r->v2_flag);
+
+	return r->payload_len && n && strstr(n, "PROPERTY");
+}
+
 static void watch_print_human(const struct clusnotify_record_view *v)
 {
 	const struct clusnotify_record *r = v->hdr;
@@ -602,6 +613,8 @@ static void watch_print_human(const struct clusnotify_record_view *v)
 	}
 	if (r->payload_len)
 		printf(" payload=%u", r->payload_len);
+	if (watch_is_property(r))
+		props_print_human(stdout, v->payload, r->payload_len);
 	if (r->flags & CLUSNOTIFY_RECORD_F_LOST)
 		printf(" lost=%" PRIu64, (uint64_t)r->lost);
 	putchar('\n');
@@ -640,6 +653,8 @@ static void watch_print_json(const struct clusnotify_record_view *v)
 	json_knum(stdout, 0, "v2_flag", r->v2_flag);
 	json_knum(stdout, 0, "time_ns", r->timestamp_ns);
 	json_khex(stdout, 0, "payload", v->payload, r->payload_len);
+	if (watch_is_property(r))
+		props_print_json(stdout, v->payload, r->payload_len);
 	fputs("}\n", stdout);
 }
 
