@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-echo "1..33"
+echo "1..35"
 
 ok() { # name
 	n=$((n + 1))
@@ -219,6 +219,24 @@ else
 	not_ok "watch: quoting in human lines, escaping in JSON"
 fi
 
+# Property lists: built from prop= fields, shown decoded.
+printf '%s\n' 'event GROUP COMMON_PROPERTY id=g1 name="SQL Group" prop=Description:sz:"primary db" prop=Weight:dword:7 prop=Owners:multi_sz:n1,n2 prop=Delta:long:-3' >"$T/props"
+if start_watch "$T/w8" -c clitest -T group:common_property -n 2 -t 30 &&
+   start_watch "$T/w9" -c clitest -T group:common_property -n 2 -t 30 -j; then
+	"$C" post -c clitest -f "$T/props" >/dev/null 2>&1
+	wait
+	sed -n 2p "$T/w8" | sed 's/ payload=[0-9]* / payload=N /' >"$T/w8.s"
+	sed -n 2p "$T/w9" | sed 's/,"time_ns":[0-9]*//; s/"payload":"[0-9a-f]*"/"payload":"X"/' >"$T/w9.s"
+	if grep -qxF '1 GROUP_COMMON_PROPERTY_V2 GROUP "SQL Group" id=g1 payload=N prop.Description="primary db" prop.Weight=7 prop.Owners=n1,n2 prop.Delta=-3' "$T/w8.s" &&
+	   grep -qxF '{"seq":1,"event":"GROUP_COMMON_PROPERTY_V2","version":2,"type":"GROUP","name":"SQL Group","id":"g1","parent":"","restype":"","state":null,"state_value":null,"lost":0,"kernel":false,"key":1,"v1_change":32768,"v2_flag":2,"payload":"X","properties":{"Description":"primary db","Weight":7,"Owners":["n1","n2"],"Delta":-3}}' "$T/w9.s"; then
+		ok "post prop=, watch: property lists, human and JSON"
+	else
+		not_ok "post prop=, watch: property lists, human and JSON" "$(cat "$T/w8.s" "$T/w9.s")"
+	fi
+else
+	not_ok "post prop=, watch: property lists, human and JSON"
+fi
+
 # A cluster of mode 0644 may be watched by anybody.
 as_nobody "$C" watch -c clitest -t 0.2 >"$T/out" 2>"$T/err"
 rc=$?
@@ -313,6 +331,30 @@ if start_watch "$T/w4" -c regtest --key Params -e registry_value,registry_subtre
 else
 	not_ok "watch --key: a V1 registry filter with SUBTREE sees the keys below"
 	not_ok "watch --restype: RegisterClusterResourceTypeNotifyV2"
+fi
+
+# The example of man/clusnotify.1's BATCH FORMAT, as it is written there.
+cat >"$T/example" <<'B'
+# a two-node cluster with one group
+object NODE n1 name=node1 state=Up
+object NODE n2 name=node2 state=Up
+object GROUP g1 name="SQL Group" parent=n1 state=Online
+object RESOURCE r1 name=ip1 parent=g1 restype="IP Address" state=Online
+# the group fails over to node2
+event RESOURCE STATE id=r1 name=ip1 state=OfflinePending
+event GROUP STATE id=g1 name="SQL Group" state=Pending
+event GROUP OWNER_NODE id=g1 name="SQL Group" parent=n2
+event GROUP STATE id=g1 name="SQL Group" state=Online
+event GROUP COMMON_PROPERTY id=g1 prop=Description:sz:"SQL, primary" prop=Weight:dword:7
+B
+"$C" post -c example -f "$T/example" -v >"$T/out" 2>&1
+rc=$?
+"$C" objects -c example -T group >"$T/objs" 2>&1
+if [ $rc -eq 0 ] && grep -q ": 4 objects published, 0 removed, 5 events posted" "$T/out" &&
+   grep -qx 'GROUP             Online        "SQL Group" g1 n2 -' "$T/objs"; then
+	ok "the man page's batch example posts, and the directory follows it"
+else
+	not_ok "the man page's batch example posts, and the directory follows it" "rc=$rc" "$(cat "$T/out" "$T/objs")"
 fi
 
 # --- errors -----------------------------------------------------------

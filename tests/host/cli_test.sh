@@ -13,7 +13,7 @@ n=0
 failed=0
 
 echo "TAP version 13"
-echo "1..28"
+echo "1..30"
 
 ok() {
 	n=$((n + 1))
@@ -87,6 +87,10 @@ expect_fail "bad timeout" 64 "bad timeout '-1'" "$C" watch -t -1
 expect_fail "post without a cluster" 64 "post needs -c CLUSTER" "$C" post event GROUP STATE id=g
 expect_fail "post: bad mode" 64 "bad mode '0999'" "$C" post -c x --mode 0999
 expect_fail "post: unknown field" 64 "unknown field 'colour'" "$C" post -c x object GROUP g colour=red
+expect_fail "post: a property of a bad value" 64 "prop=Weight:dword:x: not a 32-bit unsigned number" \
+	"$C" post -c x event GROUP COMMON_PROPERTY id=g prop=Weight:dword:x
+expect_fail "post: payload= and prop= mixed" 64 "payload= and prop= cannot be mixed" \
+	"$C" post -c x event GROUP COMMON_PROPERTY id=g prop=A:sz:b payload=00
 expect_fail "post: V1-only event needs v1=" 64 "an event with no V2 flag ('-') needs v1=FLAG" \
 	"$C" post -c x event NODE -
 
