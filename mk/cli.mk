@@ -20,3 +20,10 @@ $(CLI_BIN): $(TOOLS_SRC) $(TOOLS_HDR) $(LIB_A) $(LIB_HDR)
 $(BUILD)/selftests/clusnotify: $(CLI_BIN)
 	@mkdir -p $(dir $@)
 	cp $< $@
+
+# The VM test of the tool (a busybox sh script printing TAP), run by
+# scripts/vm-selftests like every build/selftests/*_test.
+all: $(BUILD)/selftests/cli_test
+$(BUILD)/selftests/cli_test: selftests/cli_test.sh $(BUILD)/selftests/clusnotify
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
