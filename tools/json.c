@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON string escaping and key/value writers (json.h). */
+#include <linux/clusnotify.h>
+
 #include "json.h"
 
 void json_str(FILE *f, const char *s)
@@ -75,4 +77,17 @@ void json_khex(FILE *f, int first, const char *key, const void *buf,
 	for (i = 0; i < len; i++)
 		fprintf(f, "%02x", p[i]);
 	putc('"', f);
+}
+
+void json_kstate(FILE *f, const char *name, unsigned int value)
+{
+	if (value == CLUSNOTIFY_STATE_UNKNOWN) {
+		fputs(",\"state\":null,\"state_value\":null", f);
+		return;
+	}
+	if (name)
+		json_kstr(f, 0, "state", name);
+	else
+		fputs(",\"state\":null", f);
+	json_knum(f, 0, "state_value", value);
 }

@@ -29,4 +29,10 @@ void json_kbool(FILE *f, int first, const char *key, int v);
 void json_khex(FILE *f, int first, const char *key, const void *buf,
 	       size_t len);
 
+/*
+ * ,"state":NAME,"state_value":N for a state and its name (NULL when the
+ * value has none); both null for CLUSNOTIFY_STATE_UNKNOWN.
+ */
+void json_kstate(FILE *f, const char *name, unsigned int value);
+
 #endif

@@ -98,15 +98,7 @@ static void objects_print(const struct clusnotify_object_entry *e, int json)
 		json_kstr(stdout, 1, "type", type);
 		json_kstr(stdout, 0, "id", e->id);
 		json_kstr(stdout, 0, "name", e->name);
-		if (e->state == CLUSNOTIFY_STATE_UNKNOWN) {
-			fputs(",\"state\":null,\"state_value\":null", stdout);
-		} else {
-			if (st)
-				json_kstr(stdout, 0, "state", st);
-			else
-				fputs(",\"state\":null", stdout);
-			json_knum(stdout, 0, "state_value", e->state);
-		}
+		json_kstate(stdout, st, e->state);
 		json_knum(stdout, 0, "state_seq", e->state_seq);
 		json_kstr(stdout, 0, "parent", e->parent);
 		json_kstr(stdout, 0, "restype", e->type_name);

@@ -636,15 +636,7 @@ static void watch_print_json(const struct clusnotify_record_view *v)
 	json_kstr(stdout, 0, "id", v->id);
 	json_kstr(stdout, 0, "parent", v->parent);
 	json_kstr(stdout, 0, "restype", v->type);
-	if (r->state == CLUSNOTIFY_STATE_UNKNOWN) {
-		fputs(",\"state\":null,\"state_value\":null", stdout);
-	} else {
-		if (st)
-			json_kstr(stdout, 0, "state", st);
-		else
-			fputs(",\"state\":null", stdout);
-		json_knum(stdout, 0, "state_value", r->state);
-	}
+	json_kstate(stdout, st, r->state);
 	json_knum(stdout, 0, "lost",
 		  r->flags & CLUSNOTIFY_RECORD_F_LOST ? r->lost : 0);
 	json_kbool(stdout, 0, "kernel", r->flags & CLUSNOTIFY_RECORD_F_KERNEL);
