@@ -11,6 +11,8 @@
  * - examples/epoll_server.c: two clients at once get every event line,
  *   commands are answered from the same loop, clients that vanish do not
  *   disturb the others, and --count ends it once the events went out.
+ * - examples/notify_port.c (run in full by lib_winstyle_test.c): a bad
+ *   EVENTS count is refused.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +32,7 @@
 
 #define LISTENER "/opt/selftests/example_v2_listener"
 #define SERVER "/opt/selftests/example_epoll_server"
+#define NOTIFY_PORT "/opt/selftests/example_notify_port"
 
 #define LINE_MS 10000		/* the longest wait for one line (TCG) */
 #define LISTENER_FILTERS 3	/* groups, cluster, nodes */
@@ -702,6 +705,27 @@ TEST(server_bad_input)
 	status = run(badport, out, sizeof(out), err, sizeof(err));
 	EXPECT_EQ(2, WEXITSTATUS(status));
 	EXPECT_STREQ("example_epoll_server: --port: 65536 is out of range 0..65535\n",
+		     err);
+}
+
+/* examples/notify_port.c once took a bad EVENTS as 0 and exited 0. */
+TEST(notify_port_bad_events)
+{
+	const char *const word[] = { NOTIFY_PORT, "X", "three", NULL };
+	const char *const zero[] = { NOTIFY_PORT, "X", "0", NULL };
+	char out[1024], err[1024];
+	int status;
+
+	status = run(word, out, sizeof(out), err, sizeof(err));
+	ASSERT_LE(0, status);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
+	EXPECT_STREQ("", out);
+	EXPECT_STREQ("notify_port: EVENTS must be a number from 1 to 1000000, not 'three'\n",
+		     err);
+	status = run(zero, out, sizeof(out), err, sizeof(err));
+	EXPECT_EQ(2, WEXITSTATUS(status));
+	EXPECT_STREQ("notify_port: EVENTS must be a number from 1 to 1000000, not '0'\n",
 		     err);
 }
 
