@@ -10,7 +10,8 @@
  *   goes down, and on --timeout; bad input gets its message and status.
  * - examples/epoll_server.c: two clients at once get every event line,
  *   commands are answered from the same loop, clients that vanish do not
- *   disturb the others, and --count ends it once the events went out.
+ *   disturb the others, one that never reads is dropped alone once 1 MiB
+ *   waits for it, and --count ends it once the events went out.
  * - examples/notify_port.c (run in full by lib_winstyle_test.c): a bad
  *   EVENTS count is refused.
  */
@@ -618,8 +619,13 @@ static int start_server(FIXTURE_DATA(server) *self, const char *count)
 	return 0;
 }
 
-/* A connected client that has read its greeting. */
-static int client_open(FIXTURE_DATA(server) *self, struct lines *l)
+/*
+ * A connected client that has read its greeting; with rcvbuf > 0, its
+ * receive buffer that small (set before connecting, so that the window
+ * stays small too).
+ */
+static int client_connect(FIXTURE_DATA(server) *self, struct lines *l,
+			  int rcvbuf)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
@@ -633,6 +639,9 @@ static int client_open(FIXTURE_DATA(server) *self, struct lines *l)
 	l->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (l->fd < 0)
 		return -errno;
+	if (rcvbuf && setsockopt(l->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+				 sizeof(rcvbuf)))
+		return -errno;
 	if (connect(l->fd, (struct sockaddr *)&sa, sizeof(sa)))
 		return -errno;
 	ret = next_line(l, self->line, sizeof(self->line), LINE_MS);
@@ -640,6 +649,11 @@ static int client_open(FIXTURE_DATA(server) *self, struct lines *l)
 		return ret < 0 ? ret : -EPROTO;
 	snprintf(want, sizeof(want), "hello %s", self->env.name);
 	return strcmp(self->line, want) ? -EPROTO : 0;
+}
+
+static int client_open(FIXTURE_DATA(server) *self, struct lines *l)
+{
+	return client_connect(self, l, 0);
 }
 
 static int say(struct lines *l, const char *s)
@@ -762,6 +776,68 @@ TEST_F_TIMEOUT(server, quit_then_sigterm, 60)
 	status = wait_exit(&self->c, 5000);
 	ASSERT_LE(0, status);
 	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	child_close(&self->c);
+	self->running = false;
+}
+
+/*
+ * A client that never reads is dropped once 1 MiB waits for it; the one
+ * that reads keeps getting every line.
+ */
+TEST_F_TIMEOUT(server, slow_client_is_dropped_alone, 300)
+{
+	const struct cn_event off =
+		STATE_EV(CLUSNOTIFY_OBJ_GROUP, CN_V2_GROUP_STATE,
+			 CN_GROUP1_ID, CN_GROUP1, st_offline);
+	const struct cn_event on =
+		STATE_EV(CLUSNOTIFY_OBJ_GROUP, CN_V2_GROUP_STATE,
+			 CN_GROUP1_ID, CN_GROUP1, st_online);
+	struct cn_event ev[500];
+	struct lines slow, fast;
+	int i, round, dropped = 0, status;
+	char buf[4096];
+
+	REQUIRE_INET();
+	for (i = 0; i < 500; i++)
+		ev[i] = i % 2 ? on : off;
+	ASSERT_EQ(0, start_server(self, NULL));
+	/* A small window, so that the server's queue is what fills. */
+	ASSERT_EQ(0, client_connect(self, &slow, 2048));
+	ASSERT_EQ(0, client_open(self, &fast));
+	EXPECT_GOT(&self->c.out, "client 1 connected");
+	EXPECT_GOT(&self->c.out, "client 2 connected");
+
+	/* About 45 bytes a line: 1 MiB is some 23000 lines. */
+	for (round = 0; round < 200 && !dropped; round++) {
+		ASSERT_EQ(0, cn_post(&self->env.nl, self->env.cid, ev, 500,
+				     NULL));
+		for (i = 0; i < 500; i++)
+			EXPECT_GOT(&fast,
+				   "event CLUSTER_CHANGE_GROUP_STATE_V2 \"Group One\"");
+		if (next_line(&self->c.out, self->line, sizeof(self->line),
+			      0) == 1) {
+			EXPECT_STREQ("client 1 dropped: too far behind",
+				     self->line);
+			dropped = 1;
+		}
+	}
+	TH_LOG("dropped after %d rounds of 500 events", round);
+	ASSERT_TRUE(dropped);
+	EXPECT_LE(40, round);	/* not before 1 MiB was waiting */
+	/* The slow one reads what was sent, then the end. */
+	while (read(slow.fd, buf, sizeof(buf)) > 0)
+		;
+	close(slow.fd);
+	/* The other goes on. */
+	ASSERT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev[0]));
+	EXPECT_GOT(&fast, "event CLUSTER_CHANGE_GROUP_STATE_V2 \"Group One\"");
+	ASSERT_EQ(0, say(&fast, "node Node1\n"));
+	EXPECT_GOT(&fast, "node \"Node1\" state Up");
+	close(fast.fd);
+	ASSERT_EQ(0, kill(self->c.pid, SIGTERM));
+	status = wait_exit(&self->c, 5000);
+	ASSERT_LE(0, status);
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	child_close(&self->c);
 	self->running = false;
