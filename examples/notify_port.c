@@ -86,13 +86,30 @@ int main(int argc, char **argv)
 	WCHAR wszCluster[256];
 	LPCWSTR lpszCluster = NULL;
 	struct port_thread pt = { 0 };
-	LONG want = argc > 2 ? atol(argv[2]) : 3;
+	LONG want = 3;
 	HCLUSTER hCluster;
 	HGROUP hGroup;
 	HNODE hNode;
 	pthread_t th;
 	int i;
 
+	if (argc > 3) {
+		fprintf(stderr, "usage: notify_port [CLUSTER [EVENTS]]\n");
+		return 2;
+	}
+	if (argc > 2) {
+		char *end;
+		long n = strtol(argv[2], &end, 10);
+
+		/* atol() took "x" as 0 events and exited 0: say so instead. */
+		if (end == argv[2] || *end || n < 1 || n > 1000000) {
+			fprintf(stderr,
+				"notify_port: EVENTS must be a number from 1 to 1000000, not '%s'\n",
+				argv[2]);
+			return 2;
+		}
+		want = n;
+	}
 	if (argc > 1) {
 		for (i = 0; argv[1][i] && i < 255; i++)
 			wszCluster[i] = (WCHAR)(unsigned char)argv[1][i];
