@@ -21,9 +21,11 @@ skip_all() {
 }
 
 command -v dkms >/dev/null 2>&1 || skip_all "dkms not installed (apt-get install dkms)"
-kver=$(cd /lib/modules 2>/dev/null && ls -d *-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
-[ -n "$kver" ] && [ -e "/lib/modules/$kver/build/include" ] ||
+# The kernel the VM boots, as the Makefile picks it.
+kver=$(cd /lib/modules 2>/dev/null && ls -d -- *-cloud-amd64 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$kver" ] || [ ! -e "/lib/modules/$kver/build/include" ]; then
 	skip_all "no headers for a *-cloud-amd64 kernel in /lib/modules"
+fi
 version=$(sed -n 's/^VERSION := //p' "$top/Makefile")
 
 tmp=$(mktemp -d)
@@ -59,7 +61,9 @@ fi
 
 ko=$dkmstree/clusnotify/$version/$kver/$(uname -m)/module/clusnotify.ko
 if [ -f "$ko" ] || [ -f "$ko.xz" ] || [ -f "$ko.zst" ] || [ -f "$ko.gz" ]; then
-	[ -f "$ko" ] || ko=$(ls "$ko".* | head -n 1)
+	for c in "$ko" "$ko.xz" "$ko.zst" "$ko.gz"; do
+		[ -f "$c" ] && ko=$c && break
+	done
 	name=$(modinfo -F name "$ko" 2>/dev/null)
 	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
 	case "$vermagic" in
