@@ -1046,22 +1046,8 @@ int cmd_sim(int argc, char **argv)
 	sync_ports(&s);
 	if (s.p && !s.dry_run && verify(&s))
 		ret = 1;
-	if (s.dry_run)
-		fprintf(s.out, "%llu events would be posted",
-			(unsigned long long)s.posted);
-	else
-		fprintf(s.out,
-			"%llu events posted: %llu records queued on notification ports, %llu lost",
-			(unsigned long long)s.posted,
-			(unsigned long long)s.queued,
-			(unsigned long long)s.lost);
-	if (s.announced)
-		fprintf(s.out, "; %llu state%s announced by the module after the reconnect",
-			(unsigned long long)s.announced,
-			s.announced == 1 ? "" : "s");
-	fputc('\n', s.out);
 	/* Unregistered now, or down when this process exits: CLUSTER_STATE. */
-	if ((s.verbose || s.dry_run) && (s.p || s.dry_run) && !ret)
+	if ((s.verbose || s.dry_run) && (s.p || s.dry_run))
 		print_event(&s, "module", CLUSNOTIFY_OBJ_CLUSTER,
 			    CLUSNOTIFY_V2_CLUSTER_STATE,
 			    CLUSNOTIFY_V1_CLUSTER_STATE, s.cluster, NULL, NULL,
@@ -1081,6 +1067,20 @@ int cmd_sim(int argc, char **argv)
 			"%s stays registered (down once this process exits)\n",
 			s.cluster);
 	}
+	if (s.dry_run)
+		fprintf(s.out, "%llu events would be posted",
+			(unsigned long long)s.posted);
+	else
+		fprintf(s.out,
+			"%llu events posted: %llu records queued on notification ports, %llu lost",
+			(unsigned long long)s.posted,
+			(unsigned long long)s.queued,
+			(unsigned long long)s.lost);
+	if (s.announced)
+		fprintf(s.out, "; %llu state%s announced by the module after the reconnect",
+			(unsigned long long)s.announced,
+			s.announced == 1 ? "" : "s");
+	fputc('\n', s.out);
 out:
 	sim_discard(&s);
 	free(s.b.ev);
