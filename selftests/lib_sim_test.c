@@ -89,17 +89,24 @@ static const char *v2_str(__u32 t, __u64 f)
 	const char *const *names;
 	unsigned int n, bit;
 
-	switch (t) {
-	case CLUSNOTIFY_OBJ_CLUSTER: names = cluster; n = 13; break;
-	case CLUSNOTIFY_OBJ_GROUP: names = group; n = 10; break;
-	case CLUSNOTIFY_OBJ_RESOURCE: names = resource; n = 11; break;
-	case CLUSNOTIFY_OBJ_RESOURCE_TYPE: names = restype; n = 6; break;
-	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
-	case CLUSNOTIFY_OBJ_NETWORK: names = net; n = 5; break;
-	case CLUSNOTIFY_OBJ_NODE: names = node; n = 8; break;
-	case CLUSNOTIFY_OBJ_REGISTRY: names = reg; n = 5; break;
-	default: return "?";
-	}
+	static const struct {
+		const char *const *names;
+		unsigned int n;
+	} types[] = {
+		[CLUSNOTIFY_OBJ_CLUSTER] = { cluster, 13 },
+		[CLUSNOTIFY_OBJ_GROUP] = { group, 10 },
+		[CLUSNOTIFY_OBJ_RESOURCE] = { resource, 11 },
+		[CLUSNOTIFY_OBJ_RESOURCE_TYPE] = { restype, 6 },
+		[CLUSNOTIFY_OBJ_NETWORK_INTERFACE] = { net, 5 },
+		[CLUSNOTIFY_OBJ_NETWORK] = { net, 5 },
+		[CLUSNOTIFY_OBJ_NODE] = { node, 8 },
+		[CLUSNOTIFY_OBJ_REGISTRY] = { reg, 5 },
+	};
+
+	if (t >= CN_ARRAY_SIZE(types) || !types[t].names)
+		return "?";
+	names = types[t].names;
+	n = types[t].n;
 	if (!f || (f & (f - 1)))
 		return "?";
 	bit = __builtin_ctzll(f);
@@ -138,11 +145,16 @@ static const char *state_str(__u32 t, __u32 s)
 	if (s == CLUSNOTIFY_STATE_UNKNOWN)
 		return "-";
 	switch (t) {
-	case CLUSNOTIFY_OBJ_CLUSTER: return s ? "up" : "down";
-	case CLUSNOTIFY_OBJ_NODE: return s < 4 ? node[s] : "?";
-	case CLUSNOTIFY_OBJ_GROUP: return s < 5 ? group[s] : "?";
-	case CLUSNOTIFY_OBJ_NETWORK: return s < 4 ? net[s] : "?";
-	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE: return s < 4 ? netif[s] : "?";
+	case CLUSNOTIFY_OBJ_CLUSTER:
+		return s ? "up" : "down";
+	case CLUSNOTIFY_OBJ_NODE:
+		return s < 4 ? node[s] : "?";
+	case CLUSNOTIFY_OBJ_GROUP:
+		return s < 5 ? group[s] : "?";
+	case CLUSNOTIFY_OBJ_NETWORK:
+		return s < 4 ? net[s] : "?";
+	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
+		return s < 4 ? netif[s] : "?";
 	case CLUSNOTIFY_OBJ_RESOURCE:
 		switch (s) {
 		case 2: return "Online";
@@ -479,7 +491,8 @@ TEST_F_TIMEOUT(sim, day_delivers_every_event_in_order, 240)
 	clusnotify_producer *p;
 	struct final f = { 0 };
 	int nexp, ngot, i, j, nv1;
-	const char *node2[] = { "Joining", "Up", "Down", "Joining", "Up" };
+	static const char *const node2[] = { "Joining", "Up", "Down",
+					     "Joining", "Up" };
 	int k2 = 0, added = 0, deleted = 0, down_at = -1, up_at = -1;
 	int paused_at = -1;
 	char want[64];
@@ -631,7 +644,7 @@ static void mask(char *line, const char *name)
  * cluster's name masked; name gets the cluster's name. -1 on failure.
  */
 static int random_run(struct __test_metadata *_metadata,
-		      FIXTURE_DATA(sim) *self, const char *seed,
+		      FIXTURE_DATA(sim) * self, const char *seed,
 		      char (*lines)[LINE_MAX_LEN], char *name)
 {
 	struct consumers c;

@@ -143,7 +143,7 @@ const char *sim_type_str(uint32_t type);
 const char *sim_v2_str(uint32_t type, uint64_t flag);
 const char *sim_v1_str(uint32_t bit);
 const char *sim_state_str(uint32_t type, uint32_t state);
-void sim_state_kind(uint32_t type, uint64_t *v2, uint32_t *v1);
+void sim_state_kind(uint32_t type, uint64_t *v2, uint32_t *v1_bit);
 
 /*
  * Changes: each updates the model and queues the events that announce it

@@ -11,18 +11,6 @@
 
 #include "sim.h"
 
-#define STEP(s, clock, ...)                                  \
-	do {                                                 \
-		if (sim_step((s), (clock), __VA_ARGS__))     \
-			return 1;                            \
-	} while (0)
-
-#define COMMIT(s)                      \
-	do {                           \
-		if (sim_commit(s))     \
-			return 1;      \
-	} while (0)
-
 #define LIST_MAX 1024
 
 /* Append item i of n to an English list: "a", "a and b", "a, b and c". */
@@ -63,14 +51,14 @@ static int morning(struct sim *s)
 	for (i = 1; i <= m->nodes; i++)
 		list_add(nodes, sim_node(m, i)->name, (int)i - 1,
 			 (int)m->nodes);
-	STEP(s, "06:00", "the cluster service starts: %s join %s, the networks come up",
-	     nodes, s->cluster);
+	if (sim_step(s, "06:00", "the cluster service starts: %s join %s, the networks come up",
+		    nodes, s->cluster))
+		return 1;
 	for (i = 1; i <= m->nodes; i++)
 		sim_node_join(s, sim_node(m, i));
 	for (k = 0; k < count_type(m, CLUSNOTIFY_OBJ_NETWORK); k++)
 		sim_set_state(s, nth(m, CLUSNOTIFY_OBJ_NETWORK, k), SIM_NET_UP);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int groups_online(struct sim *s)
@@ -87,12 +75,12 @@ static int groups_online(struct sim *s)
 			 sim_find_id(m, CLUSNOTIFY_OBJ_NODE, g->parent)->name);
 		list_add(list, item, k, n);
 	}
-	STEP(s, "07:00", "the groups come online, resource by resource: %s",
-	     list);
+	if (sim_step(s, "07:00", "the groups come online, resource by resource: %s",
+		    list))
+		return 1;
 	for (k = 0; k < n; k++)
 		sim_group_online(s, nth(m, CLUSNOTIFY_OBJ_GROUP, k));
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 /* Where each group of the failing node goes: the least loaded up node. */
@@ -134,13 +122,13 @@ static int node_fails(struct sim *s, struct sim_obj *failing)
 			 to[k]->name);
 		list_add(list, item, k, n);
 	}
-	STEP(s, "09:00", "%s fails: its network interfaces fail, and its groups fail over, %s",
-	     failing->name, n ? list : "(none)");
+	if (sim_step(s, "09:00", "%s fails: its network interfaces fail, and its groups fail over, %s",
+		    failing->name, n ? list : "(none)"))
+		return 1;
 	sim_node_fail(s, failing);
 	for (k = 0; k < n; k++)
 		sim_group_failover(s, moved[k], to[k]);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int resource_restarts(struct sim *s, struct sim_obj *res)
@@ -149,20 +137,20 @@ static int resource_restarts(struct sim *s, struct sim_obj *res)
 	struct sim_obj *g = sim_find_id(m, CLUSNOTIFY_OBJ_GROUP, res->parent);
 	struct sim_obj *node = sim_find_id(m, CLUSNOTIFY_OBJ_NODE, g->parent);
 
-	STEP(s, "10:30", "the %s resource fails on %s; the cluster restarts it in place (%s is partially online meanwhile)",
-	     res->name, node->name, g->name);
+	if (sim_step(s, "10:30", "the %s resource fails on %s; the cluster restarts it in place (%s is partially online meanwhile)",
+		    res->name, node->name, g->name))
+		return 1;
 	sim_resource_restart(s, res);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int node_returns(struct sim *s, struct sim_obj *node)
 {
-	STEP(s, "11:00", "%s is repaired and joins again; the groups stay where they are",
-	     node->name);
+	if (sim_step(s, "11:00", "%s is repaired and joins again; the groups stay where they are",
+		    node->name))
+		return 1;
 	sim_node_join(s, node);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 /*
@@ -179,8 +167,9 @@ static int properties(struct sim *s)
 				      "IP Address 10.0.0.52");
 	char params[2 * SIM_ID_MAX];
 
-	STEP(s, "12:00", "the administrator changes properties: %s's Description, %s's RestartThreshold (5), %s's OverrideAddress (private), %s's SameSubnetThreshold (20)",
-	     fs->name, sql->name, ip->name, s->cluster);
+	if (sim_step(s, "12:00", "the administrator changes properties: %s's Description, %s's RestartThreshold (5), %s's OverrideAddress (private), %s's SameSubnetThreshold (20)",
+		    fs->name, sql->name, ip->name, s->cluster))
+		return 1;
 	sim_property(s, fs, SIM_GROUP_COMMON_PROPERTY, "Description", 0,
 		     "Department file shares");
 	sim_registry(s, sim_key_of(m, fs), SIM_REGISTRY_VALUE);
@@ -196,8 +185,7 @@ static int properties(struct sim *s)
 	sim_property(s, NULL, SIM_CLUSTER_COMMON_PROPERTY,
 		     "SameSubnetThreshold", 20, NULL);
 	sim_registry(s, NULL, SIM_REGISTRY_VALUE);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int registry(struct sim *s)
@@ -210,50 +198,52 @@ static int registry(struct sim *s)
 
 	snprintf(params, sizeof(params), "%s\\Parameters",
 		 sim_key_of(m, sql)->id);
-	STEP(s, "13:00", "the cluster database changes: a value under %s's Parameters key, the security descriptor of the Groups key",
-	     sql->name);
+	if (sim_step(s, "13:00", "the cluster database changes: a value under %s's Parameters key, the security descriptor of the Groups key",
+		    sql->name))
+		return 1;
 	sim_registry(s, sim_find_id(m, CLUSNOTIFY_OBJ_REGISTRY, params),
 		     SIM_REGISTRY_VALUE);
 	sim_registry(s, groups, SIM_REGISTRY_ATTRIBUTES);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int group_added(struct sim *s, struct sim_obj **g, struct sim_obj **t)
 {
 	struct sim_obj *node = sim_least_loaded(s->m, NULL);
 
-	STEP(s, "14:00", "the administrator registers the resource type Print Spooler and creates the group PrintServer-01 on %s, with an IP address and a print spooler, then brings it online",
-	     node->name);
+	if (sim_step(s, "14:00", "the administrator registers the resource type Print Spooler and creates the group PrintServer-01 on %s, with an IP address and a print spooler, then brings it online",
+		    node->name))
+		return 1;
 	*t = sim_restype_add(s, "Print Spooler");
 	*g = sim_group_add(s, "PrintServer-01", node);
 	sim_resource_add(s, *g, "IP Address 10.0.0.60", "IP Address");
 	sim_resource_add(s, *g, "Print Spooler", "Print Spooler");
 	sim_group_online(s, *g);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int group_deleted(struct sim *s, struct sim_obj *g, struct sim_obj *t)
 {
-	STEP(s, "15:00", "%s is taken offline and deleted with its resources; the Print Spooler resource type goes too",
-	     g->name);
+	if (sim_step(s, "15:00", "%s is taken offline and deleted with its resources; the Print Spooler resource type goes too",
+		    g->name))
+		return 1;
 	sim_group_offline(s, g);
 	sim_group_delete(s, g);
 	sim_restype_delete(s, t);
-	COMMIT(s);
-	return 0;
+	return sim_commit(s) ? 1 : 0;
 }
 
 static int service_restarts(struct sim *s, struct sim_obj *paused)
 {
-	STEP(s, "16:00", "the cluster service restarts: its session with the module ends, every notification port hears CLUSTER_STATE (down)");
+	if (sim_step(s, "16:00", "the cluster service restarts: its session with the module ends, every notification port hears CLUSTER_STATE (down)"))
+		return 1;
 	if (sim_service_down(s))
 		return 1;
 	/* What happens while nobody is telling the module. */
 	paused->state = SIM_NODE_PAUSED;
-	STEP(s, "16:05", "the service is back (%s was paused for patching meanwhile): %s registers again, the ports hear CLUSTER_RECONNECT, and republishing the objects makes the module announce %s Paused",
-	     paused->name, s->cluster, paused->name);
+	if (sim_step(s, "16:05", "the service is back (%s was paused for patching meanwhile): %s registers again, the ports hear CLUSTER_RECONNECT, and republishing the objects makes the module announce %s Paused",
+		    paused->name, s->cluster, paused->name))
+		return 1;
 	return sim_service_up(s) ? 1 : 0;
 }
 
@@ -263,18 +253,23 @@ static int evening(struct sim *s, struct sim_obj *paused,
 	struct sim_obj *sql = sim_find(s->m, CLUSNOTIFY_OBJ_GROUP,
 				       "SQL Server (MSSQLSERVER)");
 
-	STEP(s, "17:00", "%s resumes", paused->name);
+	if (sim_step(s, "17:00", "%s resumes", paused->name))
+		return 1;
 	sim_set_state(s, paused, SIM_NODE_UP);
-	COMMIT(s);
+	if (sim_commit(s))
+		return 1;
 	if (strcmp(sql->parent, home->id)) {
-		STEP(s, "17:30", "%s moves back to %s, its preferred owner",
-		     sql->name, home->name);
+		if (sim_step(s, "17:30", "%s moves back to %s, its preferred owner",
+			    sql->name, home->name))
+			return 1;
 		sim_group_offline(s, sql);
 		sim_group_move(s, sql, home);
 		sim_group_online(s, sql);
-		COMMIT(s);
+		if (sim_commit(s))
+			return 1;
 	}
-	STEP(s, "18:00", "the day is over");
+	if (sim_step(s, "18:00", "the day is over"))
+		return 1;
 	return 0;
 }
 

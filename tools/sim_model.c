@@ -227,7 +227,7 @@ void sim_model_init(struct sim_model *m, unsigned int nodes)
 		{ "File Server (\\\\FileServer-01)", "File Server" },
 	};
 	struct sim_obj *node[SIM_MAX_NODES + 1], *net[2], *g;
-	const char *tops[] = { "Nodes", "Groups", "Resources", "ResourceTypes",
+	static const char *const tops[] = { "Nodes", "Groups", "Resources", "ResourceTypes",
 			       "Networks", "NetworkInterfaces" };
 	char name[SIM_NAME_MAX];
 	unsigned int i;
@@ -282,21 +282,18 @@ void sim_model_init(struct sim_model *m, unsigned int nodes)
 /* Everything up and online on its owner: where the random mode starts. */
 void sim_model_steady(struct sim_model *m)
 {
+	static const uint32_t up[CLUSNOTIFY_OBJ_MAX + 1] = {
+		[CLUSNOTIFY_OBJ_NODE] = SIM_NODE_UP,
+		[CLUSNOTIFY_OBJ_NETWORK] = SIM_NET_UP,
+		[CLUSNOTIFY_OBJ_NETWORK_INTERFACE] = SIM_NETIF_UP,
+		[CLUSNOTIFY_OBJ_GROUP] = SIM_GROUP_ONLINE,
+		[CLUSNOTIFY_OBJ_RESOURCE] = SIM_RES_ONLINE,
+	};
 	int i;
 
-	for (i = 0; i < m->n; i++) {
-		struct sim_obj *o = &m->obj[i];
-
-		switch (o->type) {
-		case CLUSNOTIFY_OBJ_NODE: o->state = SIM_NODE_UP; break;
-		case CLUSNOTIFY_OBJ_NETWORK: o->state = SIM_NET_UP; break;
-		case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
-			o->state = SIM_NETIF_UP;
-			break;
-		case CLUSNOTIFY_OBJ_GROUP: o->state = SIM_GROUP_ONLINE; break;
-		case CLUSNOTIFY_OBJ_RESOURCE: o->state = SIM_RES_ONLINE; break;
-		}
-	}
+	for (i = 0; i < m->n; i++)
+		if (m->obj[i].has_state)
+			m->obj[i].state = up[m->obj[i].type];
 }
 
 /* ------------------------------------------------------------------ */
@@ -316,17 +313,18 @@ static uint64_t state_flag(uint32_t type)
 }
 
 /* The *_STATE kinds of a type: V2 flag and V1 bit. */
-void sim_state_kind(uint32_t type, uint64_t *v2, uint32_t *v1)
+void sim_state_kind(uint32_t type, uint64_t *v2, uint32_t *v1_bit)
 {
+	static const uint32_t v1[CLUSNOTIFY_OBJ_MAX + 1] = {
+		[CLUSNOTIFY_OBJ_GROUP] = 0x00001000,
+		[CLUSNOTIFY_OBJ_RESOURCE] = 0x00000100,
+		[CLUSNOTIFY_OBJ_NODE] = 0x00000001,
+		[CLUSNOTIFY_OBJ_NETWORK] = 0x00100000,
+		[CLUSNOTIFY_OBJ_NETWORK_INTERFACE] = 0x01000000,
+	};
+
 	*v2 = state_flag(type);
-	switch (type) {
-	case CLUSNOTIFY_OBJ_GROUP: *v1 = 0x00001000; break;
-	case CLUSNOTIFY_OBJ_RESOURCE: *v1 = 0x00000100; break;
-	case CLUSNOTIFY_OBJ_NODE: *v1 = 0x00000001; break;
-	case CLUSNOTIFY_OBJ_NETWORK: *v1 = 0x00100000; break;
-	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE: *v1 = 0x01000000; break;
-	default: *v1 = 0;
-	}
+	*v1_bit = type <= CLUSNOTIFY_OBJ_MAX ? v1[type] : 0;
 }
 
 /*
