@@ -4,7 +4,7 @@
 # plays the simulator's scripted day (clusnotify sim --script day, see
 # man/clusnotify-sim.1) with the examples listening beside it
 # (scripts/run-day). Exits non-zero if any part of the story went missing.
-# RUN_DAY_PACE=MS sets the pause between the day's steps (default 300).
+# RUN_DAY_PACE=MS sets the pause between the day's steps (default 200).
 RUN_DIR := $(BUILD)/run
 RUN_EXAMPLES := example_notify_port example_v2_listener
 
@@ -15,4 +15,4 @@ run: all $(CLI_BIN)
 	@for f in $(RUN_EXAMPLES); do \
 		if [ -x $(BUILD)/selftests/$$f ]; then cp $(BUILD)/selftests/$$f $(RUN_DIR)/; fi; \
 	done
-	@scripts/vm-run --timeout 300 --add $(RUN_DIR) -- env RUN_DAY_PACE=$(or $(RUN_DAY_PACE),300) /opt/run/run-day
+	@scripts/vm-run --timeout 300 --add $(RUN_DIR) -- env RUN_DAY_PACE=$(or $(RUN_DAY_PACE),200) /opt/run/run-day
