@@ -81,7 +81,6 @@ struct sim_obj {
 	char name[SIM_NAME_MAX];
 	char parent[SIM_ID_MAX];
 	char type_name[SIM_NAME_MAX];
-	int network;		/* interface: index of its network */
 	int core;		/* the core group, never deleted or moved */
 };
 

@@ -56,7 +56,6 @@ struct sim_obj *sim_add(struct sim_model *m, uint32_t type, const char *name,
 	o->has_state = has_state;
 	o->state = has_state ? state : CLUSNOTIFY_STATE_UNKNOWN;
 	o->dir_state = CLUSNOTIFY_STATE_UNKNOWN;
-	o->network = -1;
 	snprintf(o->name, sizeof(o->name), "%s", name);
 	snprintf(o->parent, sizeof(o->parent), "%s", parent ? parent : "");
 	snprintf(o->type_name, sizeof(o->type_name), "%s",
@@ -226,7 +225,7 @@ void sim_model_init(struct sim_model *m, unsigned int nodes)
 		{ "FileServer-01", "Network Name" },
 		{ "File Server (\\\\FileServer-01)", "File Server" },
 	};
-	struct sim_obj *node[SIM_MAX_NODES + 1], *net[2], *g;
+	struct sim_obj *node[SIM_MAX_NODES + 1], *g;
 	static const char *const tops[] = { "Nodes", "Groups", "Resources", "ResourceTypes",
 			       "Networks", "NetworkInterfaces" };
 	char name[SIM_NAME_MAX];
@@ -240,19 +239,16 @@ void sim_model_init(struct sim_model *m, unsigned int nodes)
 				  SIM_NODE_DOWN);
 		m->nodes = i;
 	}
-	net[0] = sim_add(m, CLUSNOTIFY_OBJ_NETWORK, "Cluster Network 1", NULL,
-			 NULL, 1, SIM_NET_DOWN);
-	net[1] = sim_add(m, CLUSNOTIFY_OBJ_NETWORK, "Cluster Network 2", NULL,
-			 NULL, 1, SIM_NET_DOWN);
+	sim_add(m, CLUSNOTIFY_OBJ_NETWORK, "Cluster Network 1", NULL, NULL, 1,
+		SIM_NET_DOWN);
+	sim_add(m, CLUSNOTIFY_OBJ_NETWORK, "Cluster Network 2", NULL, NULL, 1,
+		SIM_NET_DOWN);
 	for (i = 1; i <= nodes; i++) {
 		for (j = 0; j < 2; j++) {
-			struct sim_obj *ifc;
-
 			snprintf(name, sizeof(name), "node%u - Ethernet%s", i,
 				 j ? " 2" : "");
-			ifc = sim_add(m, CLUSNOTIFY_OBJ_NETWORK_INTERFACE, name,
-				      node[i]->id, NULL, 1, SIM_NETIF_FAILED);
-			ifc->network = sim_index(m, net[j]);
+			sim_add(m, CLUSNOTIFY_OBJ_NETWORK_INTERFACE, name,
+				node[i]->id, NULL, 1, SIM_NETIF_FAILED);
 		}
 	}
 	for (j = 0; j < (int)(sizeof(restypes) / sizeof(restypes[0])); j++)
