@@ -272,8 +272,12 @@ int sim_commit(struct sim *s)
 					"clusnotify sim: posting %zu events: %s (%s)\n",
 					n, strerror(-ret),
 					clusnotify_producer_error(s->p));
-			else if (res.posted != n)
+			else if (res.posted != n) {
+				fprintf(stderr,
+					"clusnotify sim: the module applied %llu of %zu events\n",
+					(unsigned long long)res.posted, n);
 				ret = -EIO;
+			}
 		}
 		if (!ret)
 			ret = keys_sync(s, 0);
