@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "commands.h"
 #include "sim.h"
 
@@ -808,7 +809,7 @@ static int bad_value(const char *opt, const char *val, const char *what)
 {
 	fprintf(stderr, "clusnotify sim: %s: '%s' is not %s\n", opt, val,
 		what);
-	return 2;
+	return CLI_EXIT_USAGE;
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -983,33 +984,33 @@ int cmd_sim(int argc, char **argv)
 		case ':':
 			fprintf(stderr, "clusnotify sim: %s needs a value\n",
 				argv[optind - 1]);
-			return 2;
+			return CLI_EXIT_USAGE;
 		default:
 			fprintf(stderr, "clusnotify sim: unknown option '%s'\n",
 				argv[optind - 1]);
 			fprintf(stderr, "Try 'clusnotify sim --help'.\n");
-			return 2;
+			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "clusnotify sim: unexpected argument '%s'\n",
 			argv[optind]);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if (!!script == random) {
 		fprintf(stderr,
 			"clusnotify sim: give either --script NAME or --random\n");
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if (script && random_only) {
 		fprintf(stderr, "clusnotify sim: %s goes with --random only\n",
 			random_only);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if (random && pace_set) {
 		fprintf(stderr,
 			"clusnotify sim: --pace goes with --script; --random has --rate\n");
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	for (i = 0; script && i < sizeof(scripts) / sizeof(scripts[0]); i++)
 		if (!strcmp(script, scripts[i].name))
@@ -1020,13 +1021,13 @@ int cmd_sim(int argc, char **argv)
 		for (i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++)
 			fprintf(stderr, " %s", scripts[i].name);
 		fprintf(stderr, ")\n");
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 	if (script && nodes < 2) {
 		fprintf(stderr,
 			"clusnotify sim: the %s script needs at least 2 nodes\n",
 			script);
-		return 2;
+		return CLI_EXIT_USAGE;
 	}
 
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "sim.h"
 
 /* Registry subtrees of the cluster database, per object type. */
@@ -640,130 +641,46 @@ void sim_group_delete(struct sim *s, struct sim_obj *g)
 /* Names, for the story and the event lines                            */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Thin spellings over names.h (the one table of names), in the short forms
+ * the story and the event lines use: NETINTERFACE, STATE_V2 without its
+ * type, NODE_STATE without CLUSTER_CHANGE_, and "?" or "-" for none.
+ */
 const char *sim_type_str(uint32_t type)
 {
-	static const char *const names[] = {
-		[CLUSNOTIFY_OBJ_CLUSTER] = "CLUSTER",
-		[CLUSNOTIFY_OBJ_GROUP] = "GROUP",
-		[CLUSNOTIFY_OBJ_RESOURCE] = "RESOURCE",
-		[CLUSNOTIFY_OBJ_RESOURCE_TYPE] = "RESOURCE_TYPE",
-		[CLUSNOTIFY_OBJ_NETWORK_INTERFACE] = "NETINTERFACE",
-		[CLUSNOTIFY_OBJ_NETWORK] = "NETWORK",
-		[CLUSNOTIFY_OBJ_NODE] = "NODE",
-		[CLUSNOTIFY_OBJ_REGISTRY] = "REGISTRY",
-		[CLUSNOTIFY_OBJ_QUORUM] = "QUORUM",
-	};
-
-	if (type < sizeof(names) / sizeof(names[0]) && names[type])
-		return names[type];
-	return "?";
+	if (type == CLUSNOTIFY_OBJ_NETWORK_INTERFACE)
+		return "NETINTERFACE";
+	return names_type(type) ?: "?";
 }
 
 /* The CLUSTER_CHANGE_<TYPE>_<KIND>_V2 kinds, as "KIND_V2". */
 const char *sim_v2_str(uint32_t type, uint64_t flag)
 {
-	static const struct {
-		uint32_t type;
-		uint64_t flag;
-		const char *name;
-	} kinds[] = {
-		{ CLUSNOTIFY_OBJ_CLUSTER, 0x1, "RECONNECT_V2" },
-		{ CLUSNOTIFY_OBJ_CLUSTER, 0x2, "STATE_V2" },
-		{ CLUSNOTIFY_OBJ_CLUSTER, 0x4, "GROUP_ADDED_V2" },
-		{ CLUSNOTIFY_OBJ_CLUSTER, 0x40, "RESOURCE_TYPE_ADDED_V2" },
-		{ CLUSNOTIFY_OBJ_CLUSTER, 0x80, "COMMON_PROPERTY_V2" },
-		{ CLUSNOTIFY_OBJ_GROUP, 0x1, "DELETED_V2" },
-		{ CLUSNOTIFY_OBJ_GROUP, 0x2, "COMMON_PROPERTY_V2" },
-		{ CLUSNOTIFY_OBJ_GROUP, 0x8, "STATE_V2" },
-		{ CLUSNOTIFY_OBJ_GROUP, 0x10, "OWNER_NODE_V2" },
-		{ CLUSNOTIFY_OBJ_GROUP, 0x20, "PREFERRED_OWNERS_V2" },
-		{ CLUSNOTIFY_OBJ_GROUP, 0x40, "RESOURCE_ADDED_V2" },
-		{ CLUSNOTIFY_OBJ_RESOURCE, 0x1, "COMMON_PROPERTY_V2" },
-		{ CLUSNOTIFY_OBJ_RESOURCE, 0x2, "PRIVATE_PROPERTY_V2" },
-		{ CLUSNOTIFY_OBJ_RESOURCE, 0x4, "STATE_V2" },
-		{ CLUSNOTIFY_OBJ_RESOURCE, 0x80, "DELETED_V2" },
-		{ CLUSNOTIFY_OBJ_RESOURCE_TYPE, 0x1, "DELETED_V2" },
-		{ CLUSNOTIFY_OBJ_NETWORK_INTERFACE, 0x8, "STATE_V2" },
-		{ CLUSNOTIFY_OBJ_NETWORK, 0x8, "STATE_V2" },
-		{ CLUSNOTIFY_OBJ_NODE, 0x4, "COMMON_PROPERTY_V2" },
-		{ CLUSNOTIFY_OBJ_NODE, 0x10, "STATE_V2" },
-		{ CLUSNOTIFY_OBJ_NODE, 0x20, "GROUP_GAINED_V2" },
-		{ CLUSNOTIFY_OBJ_NODE, 0x40, "GROUP_LOST_V2" },
-		{ CLUSNOTIFY_OBJ_REGISTRY, 0x1, "ATTRIBUTES_V2" },
-		{ CLUSNOTIFY_OBJ_REGISTRY, 0x2, "NAME_V2" },
-		{ CLUSNOTIFY_OBJ_REGISTRY, 0x8, "VALUE_V2" },
-	};
-	size_t i;
+	const char *name = names_v2(type, flag), *t = sim_type_str(type);
+	size_t n = strlen(t);
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		if (kinds[i].type == type && kinds[i].flag == flag)
-			return kinds[i].name;
-	return "?";
+	if (!name)
+		return "?";
+	name = names_short(name);
+	if (!strncmp(name, t, n) && name[n] == '_')
+		name += n + 1;
+	return name;
 }
 
 /* CLUSTER_CHANGE (V1) names without the prefix; "-" for none. */
 const char *sim_v1_str(uint32_t bit)
 {
-	static const char *const names[32] = {
-		"NODE_STATE", "NODE_DELETED", "NODE_ADDED", "NODE_PROPERTY",
-		"REGISTRY_NAME", "REGISTRY_ATTRIBUTES", "REGISTRY_VALUE",
-		"REGISTRY_SUBTREE", "RESOURCE_STATE", "RESOURCE_DELETED",
-		"RESOURCE_ADDED", "RESOURCE_PROPERTY", "GROUP_STATE",
-		"GROUP_DELETED", "GROUP_ADDED", "GROUP_PROPERTY",
-		"RESOURCE_TYPE_DELETED", "RESOURCE_TYPE_ADDED",
-		"RESOURCE_TYPE_PROPERTY", "CLUSTER_RECONNECT", "NETWORK_STATE",
-		"NETWORK_DELETED", "NETWORK_ADDED", "NETWORK_PROPERTY",
-		"NETINTERFACE_STATE", "NETINTERFACE_DELETED",
-		"NETINTERFACE_ADDED", "NETINTERFACE_PROPERTY", "QUORUM_STATE",
-		"CLUSTER_STATE", "CLUSTER_PROPERTY", "HANDLE_CLOSE",
-	};
+	const char *name;
 
 	if (!bit || (bit & (bit - 1)))
 		return "-";
-	return names[__builtin_ctz(bit)];
+	name = names_v1(bit);
+	return name ? names_short(name) : "-";
 }
 
 const char *sim_state_str(uint32_t type, uint32_t state)
 {
-	static const char *const node[] = { "Up", "Down", "Paused", "Joining" };
-	static const char *const group[] = { "Online", "Offline", "Failed",
-					     "PartialOnline", "Pending" };
-	static const char *const net[] = { "Unavailable", "Down", "Partitioned",
-					   "Up" };
-	static const char *const netif[] = { "Unavailable", "Failed",
-					     "Unreachable", "Up" };
-
-	switch (type) {
-	case CLUSNOTIFY_OBJ_NODE:
-		if (state < 4)
-			return node[state];
-		break;
-	case CLUSNOTIFY_OBJ_GROUP:
-		if (state < 5)
-			return group[state];
-		break;
-	case CLUSNOTIFY_OBJ_RESOURCE:
-		switch (state) {
-		case 0: return "Inherited";
-		case 1: return "Initializing";
-		case 2: return "Online";
-		case 3: return "Offline";
-		case 4: return "Failed";
-		case 128: return "Pending";
-		case 129: return "OnlinePending";
-		case 130: return "OfflinePending";
-		}
-		break;
-	case CLUSNOTIFY_OBJ_NETWORK:
-		if (state < 4)
-			return net[state];
-		break;
-	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
-		if (state < 4)
-			return netif[state];
-		break;
-	case CLUSNOTIFY_OBJ_CLUSTER:
+	if (type == CLUSNOTIFY_OBJ_CLUSTER)
 		return state == CLUSNOTIFY_CLUSTER_UP ? "up" : "down";
-	}
-	return "-";
+	return names_state(type, state) ?: "-";
 }
