@@ -19,14 +19,14 @@ static void usage(FILE *f)
 	      "  follow the live CIB and post its changes (the daemon)\n"
 	      "clusnotify-pacemaker --dry-run --cib-file FILE\n"
 	      "  print the object directory of one CIB as JSON lines\n"
-	      "clusnotify-pacemaker --dry-run --diff OLD NEW\n"
-	      "  print the changes from one CIB to another as JSON lines\n"
+	      "clusnotify-pacemaker --dry-run --diff OLD NEW...\n"
+	      "  print the changes from each CIB to the next as JSON lines\n"
 	      "options:\n"
 	      "  -n, --dry-run          print JSON lines instead of posting\n"
 	      "  -c, --cluster-name N   register as N (default: the CIB's\n"
 	      "                         cluster-name, else Corosync's)\n"
 	      "  -f, --cib-file FILE    one snapshot from a file\n"
-	      "  -d, --diff OLD NEW     two snapshots from files\n"
+	      "  -d, --diff OLD NEW...  successive snapshots from files\n"
 	      "      --coalesce-ms MS   wait for more changes (default 100)\n"
 	      "      --retry-ms MS      reconnect interval (default 1000)\n"
 	      "  -v, --verbose          log what is done to stderr\n"
@@ -81,23 +81,32 @@ static int one_file(const struct bm_options *o, const char *path)
 	return 0;
 }
 
-static int two_files(const char *a_path, const char *b_path)
+/*
+ * The changes along a chain of snapshots, step by step: a group that is
+ * stopped keeps the owner it had earlier in the chain, as in the daemon.
+ */
+static int chain(char **paths, int n)
 {
-	struct bm_model *a = load(a_path), *b = NULL;
+	struct bm_model *a = load(paths[0]), *b;
 	GPtrArray *d;
+	int i;
 
-	if (a)
-		b = load(b_path);
-	if (!b) {
-		bm_model_free(a);
+	if (!a)
 		return 1;
+	for (i = 1; i < n; i++) {
+		b = load(paths[i]);
+		if (!b) {
+			bm_model_free(a);
+			return 1;
+		}
+		bm_model_carry(a, b);
+		d = bm_diff(a, b);
+		bm_print_changes(stdout, d);
+		g_ptr_array_unref(d);
+		bm_model_free(a);
+		a = b;
 	}
-	bm_model_carry(a, b);
-	d = bm_diff(a, b);
-	bm_print_changes(stdout, d);
-	g_ptr_array_unref(d);
 	bm_model_free(a);
-	bm_model_free(b);
 	return 0;
 }
 
@@ -161,8 +170,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (diff) {
-		if (file || argc - optind != 2) {
-			fputs("clusnotify-pacemaker: --diff takes exactly two CIB files and no --cib-file\n",
+		if (file || argc - optind < 2) {
+			fputs("clusnotify-pacemaker: --diff takes two or more CIB files and no --cib-file\n",
 			      stderr);
 			return 2;
 		}
@@ -171,7 +180,7 @@ int main(int argc, char **argv)
 			      stderr);
 			return 2;
 		}
-		return two_files(argv[optind], argv[optind + 1]);
+		return chain(argv + optind, argc - optind);
 	}
 	if (optind != argc) {
 		fprintf(stderr, "clusnotify-pacemaker: unexpected argument '%s'\n",
