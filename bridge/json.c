@@ -39,6 +39,15 @@ void bm_print_register(FILE *f, const char *cluster)
 	fputs("{\"register\":", f);
 	str(f, cluster);
 	fputs("}\n", f);
+	fflush(f);
+}
+
+void bm_print_down(FILE *f, const char *cluster)
+{
+	fputs("{\"down\":", f);
+	str(f, cluster);
+	fputs("}\n", f);
+	fflush(f);
 }
 
 static void one(FILE *f, const struct bm_change *c)

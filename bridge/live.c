@@ -73,9 +73,7 @@ static void session_down(struct live *l)
 		return;
 	l->registered = 0;
 	if (l->o->dry_run) {
-		fputs("{\"down\":", stdout);
-		bm_print_register(stdout, l->name);
-		fflush(stdout);
+		bm_print_down(stdout, l->name);
 		return;
 	}
 	/* The session ends: the kernel sends CLUSTER_STATE to every port. */

@@ -18,10 +18,12 @@
  *   {"publish":"NODE","id":"1","name":"node1","state":"Up"}
  *   {"event":"CLUSTER_CHANGE_NODE_STATE_V2","id":"1",...,"props":{...}}
  *   {"remove":"REGISTRY","id":"Resources\\r1"}
- * and for a registration {"register":"name"}.
+ * and for a registration {"register":"name"}, for the end of a session
+ * (the cluster goes down) {"down":"name"}.
  */
 void bm_print_changes(FILE *f, const GPtrArray *changes);
 void bm_print_register(FILE *f, const char *cluster);
+void bm_print_down(FILE *f, const char *cluster);
 
 /*
  * Apply changes to a registered cluster in order: runs of publishes,

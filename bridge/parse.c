@@ -56,6 +56,19 @@ static int safe_id(const char *id)
 }
 
 /*
+ * Pacemaker's own transient bookkeeping on a node, which a Windows node
+ * has no property for: fail counts, the controller's shutdown and
+ * terminate requests, and the #-prefixed built-ins.
+ */
+static int internal_attr(const char *k)
+{
+	return g_str_has_prefix(k, "fail-count-") ||
+	       g_str_has_prefix(k, "last-failure-") ||
+	       !strcmp(k, "shutdown") || !strcmp(k, "terminate") ||
+	       k[0] == '#';
+}
+
+/*
  * Add the nvpairs of every set the XPath expression selects to p, the
  * first occurrence of a name winning (rules are not evaluated: see the
  * man page). skip_internal drops Pacemaker's own bookkeeping.
@@ -78,10 +91,7 @@ static void nvpairs(xmlDoc *cib, const char *expr, bm_props *p,
 			const char *k = (const char *)name;
 
 			if (k && !g_hash_table_contains(p, k) &&
-			    !(skip_internal &&
-			      (g_str_has_prefix(k, "fail-count-") ||
-			       g_str_has_prefix(k, "last-failure-") ||
-			       k[0] == '#')))
+			    !(skip_internal && internal_attr(k)))
 				bm_props_set(p, k, (const char *)value);
 			xmlFree(name);
 			xmlFree(value);
