@@ -18,3 +18,13 @@ $(BRIDGE_BIN): $(BRIDGE_SRC) $(BRIDGE_HDR) $(LIB_A) $(LIB_HDR)
 		$(PKG_CFLAGS) $$(pkg-config --cflags $(BRIDGE_PKGS)) -o $@ \
 		$(BRIDGE_SRC) $(LIB_A) $(PKG_LIBS) \
 		$$(pkg-config --libs $(BRIDGE_PKGS)) -lpthread
+
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+
+.PHONY: install-bridge
+install: install-bridge
+install-bridge: $(BRIDGE_BIN)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BRIDGE_BIN) $(DESTDIR)$(SBINDIR)/clusnotify-pacemaker
+	install -m 0644 man/clusnotify-pacemaker.8 $(DESTDIR)$(MANDIR)/man8/
