@@ -94,12 +94,9 @@ static int session_up(struct live *l, const struct bm_model *m)
 		l->registered = 1;
 		return 0;
 	}
-	ret = clusnotify_producer_open(&l->prod);
-	if (ret) {
-		g_printerr("clusnotify-pacemaker: clusnotify_producer_open: %s\n",
-			   strerror(-ret));
+	ret = bm_producer_open(&l->prod);
+	if (ret)
 		return ret;
-	}
 	ret = clusnotify_cluster_register(l->prod, l->name, &opts,
 					  &l->cluster_id);
 	if (ret) {
@@ -161,8 +158,11 @@ static void refresh(struct live *l)
 		g_free(err);
 		return;
 	}
-	if (!l->registered && session_up(l, m))
+	if (!l->registered && session_up(l, m)) {
+		/* Module not loaded yet, say: try again later. */
+		schedule_retry(l);
 		goto keep_old;
+	}
 	/* Cluster events carry the name it is registered under. */
 	g_free(m->name);
 	m->name = g_strdup(l->name);

@@ -17,10 +17,11 @@ static void usage(FILE *f)
 {
 	fputs("usage: clusnotify-pacemaker [options]\n"
 	      "  follow the live CIB and post its changes (the daemon)\n"
-	      "clusnotify-pacemaker --dry-run --cib-file FILE\n"
-	      "  print the object directory of one CIB as JSON lines\n"
-	      "clusnotify-pacemaker --dry-run --diff OLD NEW...\n"
-	      "  print the changes from each CIB to the next as JSON lines\n"
+	      "clusnotify-pacemaker [--dry-run] --cib-file FILE\n"
+	      "  register and publish the object directory of one CIB\n"
+	      "clusnotify-pacemaker [--dry-run] --diff OLD NEW...\n"
+	      "  publish the first CIB, post the changes from each to the next\n"
+	      "  (with --dry-run: print only the changes)\n"
 	      "options:\n"
 	      "  -n, --dry-run          print JSON lines instead of posting\n"
 	      "  -c, --cluster-name N   register as N (default: the CIB's\n"
@@ -62,52 +63,109 @@ static struct bm_model *load(const char *path)
 	return m;
 }
 
-static int one_file(const struct bm_options *o, const char *path)
-{
-	struct bm_model *m = load(path);
-	GPtrArray *dir;
-	char *name;
+/*
+ * Where the changes of the file modes go: printed (--dry-run), or posted
+ * to a cluster registered for the run. Posting ends with the producer
+ * closed, so the cluster is left down with its directory, as after a
+ * daemon's stop, and the next run brings it back up.
+ */
+struct sink {
+	int dry_run;
+	clusnotify_producer *p;
+	uint32_t id;
+};
 
-	if (!m)
-		return 1;
-	name = bm_cluster_name(o, g_hash_table_lookup(m->props,
-						      "cluster-name"));
-	bm_print_register(stdout, name);
-	dir = bm_directory(m);
-	bm_print_changes(stdout, dir);
-	g_ptr_array_unref(dir);
-	g_free(name);
-	bm_model_free(m);
-	return 0;
+static int sink_register(struct sink *k, const char *name)
+{
+	int ret;
+
+	if (k->dry_run) {
+		bm_print_register(stdout, name);
+		return 0;
+	}
+	ret = bm_producer_open(&k->p);
+	if (ret)
+		return ret;
+	ret = clusnotify_cluster_register(k->p, name, NULL, &k->id);
+	if (ret)
+		fprintf(stderr, "clusnotify-pacemaker: register '%s': %s (%s)\n",
+			name, strerror(-ret), clusnotify_producer_error(k->p));
+	return ret;
+}
+
+static int sink_changes(struct sink *k, GPtrArray *changes)
+{
+	const char *what = "";
+	int ret;
+
+	if (k->dry_run) {
+		bm_print_changes(stdout, changes);
+		return 0;
+	}
+	ret = bm_post_changes(k->p, k->id, changes, &what);
+	if (ret)
+		fprintf(stderr, "clusnotify-pacemaker: %s: %s (%s)\n", what,
+			strerror(-ret), clusnotify_producer_error(k->p));
+	return ret;
 }
 
 /*
- * The changes along a chain of snapshots, step by step: a group that is
- * stopped keeps the owner it had earlier in the chain, as in the daemon.
+ * A chain of snapshots from files. The first is registered and its
+ * directory published, except in a dry run of --diff, which prints the
+ * changes only; then the changes from each to the next, step by step: a
+ * group that is stopped keeps the owner it had earlier in the chain, as
+ * in the daemon.
  */
-static int chain(char **paths, int n)
+static int run_files(const struct bm_options *o, char **paths, int n,
+		     int directory)
 {
+	struct sink k = { .dry_run = o->dry_run };
 	struct bm_model *a = load(paths[0]), *b;
 	GPtrArray *d;
-	int i;
+	int i, ret = 1;
 
 	if (!a)
 		return 1;
+	if (directory) {
+		char *name = bm_cluster_name(o, g_hash_table_lookup(a->props,
+							"cluster-name"));
+
+		g_free(a->name);
+		a->name = g_strdup(name);
+		ret = sink_register(&k, name);
+		g_free(name);
+		if (ret)
+			goto out;
+		d = bm_directory(a);
+		ret = sink_changes(&k, d);
+		g_ptr_array_unref(d);
+		if (ret)
+			goto out;
+	}
 	for (i = 1; i < n; i++) {
 		b = load(paths[i]);
 		if (!b) {
-			bm_model_free(a);
-			return 1;
+			ret = 1;
+			goto out;
+		}
+		if (directory) {
+			g_free(b->name);
+			b->name = g_strdup(a->name);
 		}
 		bm_model_carry(a, b);
 		d = bm_diff(a, b);
-		bm_print_changes(stdout, d);
+		ret = sink_changes(&k, d);
 		g_ptr_array_unref(d);
 		bm_model_free(a);
 		a = b;
+		if (ret)
+			goto out;
 	}
+	ret = 0;
+out:
+	clusnotify_producer_close(k.p);
 	bm_model_free(a);
-	return 0;
+	return ret ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -124,7 +182,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct bm_options o = { .coalesce_ms = 100, .retry_ms = 1000 };
-	const char *file = NULL;
+	char *file = NULL;
 	int diff = 0, c;
 
 	while ((c = getopt_long(argc, argv, "nc:f:dvh", longopts, NULL)) != -1) {
@@ -175,12 +233,8 @@ int main(int argc, char **argv)
 			      stderr);
 			return 2;
 		}
-		if (!o.dry_run) {
-			fputs("clusnotify-pacemaker: --diff needs --dry-run\n",
-			      stderr);
-			return 2;
-		}
-		return chain(argv + optind, argc - optind);
+		return run_files(&o, argv + optind, argc - optind,
+				 !o.dry_run);
 	}
 	if (optind != argc) {
 		fprintf(stderr, "clusnotify-pacemaker: unexpected argument '%s'\n",
@@ -188,12 +242,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (file) {
-		if (!o.dry_run) {
-			fputs("clusnotify-pacemaker: --cib-file needs --dry-run\n",
-			      stderr);
-			return 2;
-		}
-		return one_file(&o, file);
+		return run_files(&o, &file, 1, 1);
 	}
 	return bm_live(&o);
 }

@@ -33,4 +33,10 @@ void bm_print_down(FILE *f, const char *cluster);
 int bm_post_changes(clusnotify_producer *p, uint32_t cluster_id,
 		    const GPtrArray *changes, const char **what);
 
+/*
+ * clusnotify_producer_open, saying on stderr why it failed (the module
+ * not loaded, most likely). 0 or -errno.
+ */
+int bm_producer_open(clusnotify_producer **p);
+
 #endif /* BRIDGE_OUTPUT_H */

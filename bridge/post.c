@@ -3,6 +3,7 @@
  * post.c: changes through the producer API of libclusapi.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "output.h"
@@ -166,5 +167,16 @@ int bm_post_changes(clusnotify_producer *p, uint32_t id,
 	g_array_unref(b.states);
 	g_ptr_array_unref(b.lists);
 	g_array_unref(objs);
+	return ret;
+}
+
+int bm_producer_open(clusnotify_producer **p)
+{
+	int ret = clusnotify_producer_open(p);
+
+	if (ret)
+		fprintf(stderr, "clusnotify-pacemaker: cannot open a producer: %s%s\n",
+			strerror(-ret), ret == -ENOENT ?
+			" (the clusnotify module is not loaded)" : "");
 	return ret;
 }
