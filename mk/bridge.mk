@@ -28,3 +28,25 @@ install-bridge: $(BRIDGE_BIN)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BRIDGE_BIN) $(DESTDIR)$(SBINDIR)/clusnotify-pacemaker
 	install -m 0644 man/clusnotify-pacemaker.8 $(DESTDIR)$(MANDIR)/man8/
+
+# The VM test of the posting path (selftests/bridge_post_test.c) runs the
+# bridge and a real crm_mon (with Pacemaker's schemas) on CIB snapshots
+# made here by crm_simulate; vm-run brings their shared libraries along.
+BRIDGE_VM := $(BUILD)/selftests/bridge
+
+$(BRIDGE_VM)/.staged: $(BRIDGE_BIN) tests/host/bridge/make-chain \
+		tests/host/bridge/three-nodes.xml
+	rm -rf $(BRIDGE_VM)
+	mkdir -p $(BRIDGE_VM)
+	cp $(BRIDGE_BIN) $(BRIDGE_VM)/
+	cp "$$(command -v crm_mon)" $(BRIDGE_VM)/crm_mon
+	cp -r /usr/share/pacemaker $(BRIDGE_VM)/schemas
+	tests/host/bridge/make-chain $(BRIDGE_VM)
+	touch $@
+
+# Links libclusapi (the generic selftest rule does not).
+$(BUILD)/selftests/bridge_post_test: selftests/bridge_post_test.c $(LIB_A) \
+		$(LIB_HDR) $(KSRC)/.extracted $(BRIDGE_VM)/.staged
+	@mkdir -p $(dir $@)
+	$(CC) $(TEST_CFLAGS) -Iinclude $(PKG_CFLAGS) -o $@ $< $(LIB_A) \
+		$(PKG_LIBS) $(TEST_LDLIBS)
