@@ -23,6 +23,7 @@
 
 #include "bridge.h"
 #include "output.h"
+#include "reconcile.h"
 #include "snapshot.h"
 
 struct live {
@@ -169,8 +170,20 @@ static void refresh(struct live *l)
 	if (l->prev) {
 		bm_model_carry(l->prev, m);
 		changes = bm_diff(l->prev, m);
-	} else {
+	} else if (l->o->dry_run) {
 		changes = bm_directory(m);
+	} else {
+		int err;
+
+		/* A fresh start: against what the kernel kept, if anything. */
+		changes = bm_fresh_start(l->prod, l->cluster_id, m, &err);
+		if (!changes) {
+			g_printerr("clusnotify-pacemaker: listing the objects of '%s': %s\n",
+				   l->name, strerror(-err));
+			session_down(l);
+			schedule_retry(l);
+			goto keep_old;
+		}
 	}
 	if (report(l, changes)) {
 		/*

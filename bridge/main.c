@@ -11,6 +11,7 @@
 
 #include "bridge.h"
 #include "output.h"
+#include "reconcile.h"
 #include "snapshot.h"
 
 static void usage(FILE *f)
@@ -111,10 +112,11 @@ static int sink_changes(struct sink *k, GPtrArray *changes)
 
 /*
  * A chain of snapshots from files. The first is registered and its
- * directory published, except in a dry run of --diff, which prints the
- * changes only; then the changes from each to the next, step by step: a
- * group that is stopped keeps the owner it had earlier in the chain, as
- * in the daemon.
+ * directory published (against what the kernel kept of the cluster, as
+ * a daemon starting afresh does), except in a dry run of --diff, which
+ * prints the changes only; then the changes from each to the next, step
+ * by step: a group that is stopped keeps the owner it had earlier in the
+ * chain, as in the daemon.
  */
 static int run_files(const struct bm_options *o, char **paths, int n,
 		     int directory)
@@ -136,7 +138,16 @@ static int run_files(const struct bm_options *o, char **paths, int n,
 		g_free(name);
 		if (ret)
 			goto out;
-		d = bm_directory(a);
+		if (k.dry_run) {
+			d = bm_directory(a);
+		} else {
+			d = bm_fresh_start(k.p, k.id, a, &ret);
+			if (!d) {
+				fprintf(stderr, "clusnotify-pacemaker: listing the objects: %s\n",
+					strerror(-ret));
+				goto out;
+			}
+		}
 		ret = sink_changes(&k, d);
 		g_ptr_array_unref(d);
 		if (ret)
