@@ -6,7 +6,8 @@
  * cluster, publishes its directory and posts the changes through
  * libclusapi's producer API; a consumer using only clusapi.h receives
  * them with GetClusterNotifyV2, in order, with their ids, owners and
- * state payloads, between CLUSTER_RECONNECT and CLUSTER_STATE.
+ * state payloads, between CLUSTER_RECONNECT and CLUSTER_STATE; and a
+ * restarted bridge reconciles with what the kernel kept.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -129,41 +130,19 @@ static int count_prop(const struct clusnotify_prop *p, void *arg)
 	return 0;
 }
 
-TEST(bridge_posts_a_failover_and_a_group_lifecycle)
+/*
+ * Read the port's records: exactly the wanted ones, in order, then
+ * nothing more for 200 ms (no event twice, none left over).
+ */
+static void expect_records(struct __test_metadata *_metadata, HCHANGE port,
+			   const struct want *wants, size_t n)
 {
-	NOTIFY_FILTER_AND_TYPE f[] = {
-		{ T(CLUSTER), CLUSTER_CHANGE_CLUSTER_ALL_V2 },
-		{ T(NODE), CLUSTER_CHANGE_NODE_ALL_V2 },
-		{ T(GROUP), CLUSTER_CHANGE_GROUP_ALL_V2 },
-		{ T(RESOURCE), CLUSTER_CHANGE_RESOURCE_ALL_V2 },
-		{ T(RESOURCE_TYPE), CLUSTER_CHANGE_RESOURCE_TYPE_ALL_V2 },
-		/* The root key with its subtree: the whole database. */
-		{ T(REGISTRY), CLUSTER_CHANGE_REGISTRY_NAME_V2 |
-			       CLUSTER_CHANGE_REGISTRY_VALUE_V2 |
-			       CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 },
-	};
 	static BYTE buf[65536];
 	WCHAR id[512], parent[512], name[512], type[512];
 	char sid[512], sparent[512];
-	HCLUSTER hc;
-	HCHANGE port;
 	size_t i;
 
-	ASSERT_EQ(0, access(DIR "/clusnotify-pacemaker", X_OK));
-	/* The first snapshot: registered, directory published, down again. */
-	ASSERT_EQ(0, bridge("--cib-file", DIR "/c1.xml", NULL, NULL, NULL,
-			    NULL, NULL));
-	hc = OpenCluster(u"testclu");
-	ASSERT_NE(NULL, hc);
-	port = CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE, hc, f,
-					 sizeof(f) / sizeof(f[0]), 7);
-	ASSERT_NE(NULL, port);
-
-	ASSERT_EQ(0, bridge("--diff", DIR "/c1.xml", DIR "/c2.xml",
-			    DIR "/c3.xml", DIR "/c4.xml", DIR "/c5.xml",
-			    DIR "/c6.xml"));
-
-	for (i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
+	for (i = 0; i < n; i++) {
 		const struct want *w = &wants[i];
 		NOTIFY_FILTER_AND_TYPE ft;
 		DWORD_PTR key = 0;
@@ -195,13 +174,13 @@ TEST(bridge_posts_a_failover_and_a_group_lifecycle)
 		}
 		if (w->flag == CLUSTER_CHANGE_REGISTRY_VALUE_V2 &&
 		    w->type == T(REGISTRY)) {
-			int n = 0;
+			int props = 0;
 
 			/* Resources\db-srv holds Group and Type. */
 			EXPECT_EQ(0, clusnotify_proplist_parse(buf, nbuf,
 							       count_prop,
-							       &n));
-			EXPECT_EQ(2, n);
+							       &props));
+			EXPECT_EQ(2, props);
 		}
 	}
 	/* Nothing more: no event twice, none left over. */
@@ -216,6 +195,104 @@ TEST(bridge_posts_a_failover_and_a_group_lifecycle)
 					     &nid, parent, &npar, name, &nname,
 					     type, &ntype, 200));
 	}
+}
+
+/* A port with a filter on every kind the bridge posts, key 7. */
+static HCHANGE open_port(HCLUSTER hc)
+{
+	NOTIFY_FILTER_AND_TYPE f[] = {
+		{ T(CLUSTER), CLUSTER_CHANGE_CLUSTER_ALL_V2 },
+		{ T(NODE), CLUSTER_CHANGE_NODE_ALL_V2 },
+		{ T(GROUP), CLUSTER_CHANGE_GROUP_ALL_V2 },
+		{ T(RESOURCE), CLUSTER_CHANGE_RESOURCE_ALL_V2 },
+		{ T(RESOURCE_TYPE), CLUSTER_CHANGE_RESOURCE_TYPE_ALL_V2 },
+		{ T(QUORUM), CLUSTER_CHANGE_QUORUM_ALL_V2 },
+		/* The root key with its subtree: the whole database. */
+		{ T(REGISTRY), CLUSTER_CHANGE_REGISTRY_NAME_V2 |
+			       CLUSTER_CHANGE_REGISTRY_VALUE_V2 |
+			       CLUSTER_CHANGE_REGISTRY_SUBTREE_V2 },
+	};
+
+	return CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE, hc, f,
+					 sizeof(f) / sizeof(f[0]), 7);
+}
+
+TEST(bridge_posts_a_failover_and_a_group_lifecycle)
+{
+	HCLUSTER hc;
+	HCHANGE port;
+
+	ASSERT_EQ(0, access(DIR "/clusnotify-pacemaker", X_OK));
+	/* The first snapshot: registered, directory published, down again. */
+	ASSERT_EQ(0, bridge("--cib-file", DIR "/c1.xml", NULL, NULL, NULL,
+			    NULL, NULL));
+	hc = OpenCluster(u"testclu");
+	ASSERT_NE(NULL, hc);
+	port = open_port(hc);
+	ASSERT_NE(NULL, port);
+
+	ASSERT_EQ(0, bridge("--diff", DIR "/c1.xml", DIR "/c2.xml",
+			    DIR "/c3.xml", DIR "/c4.xml", DIR "/c5.xml",
+			    DIR "/c6.xml"));
+
+	expect_records(_metadata, port, wants,
+		       sizeof(wants) / sizeof(wants[0]));
+	CloseClusterNotifyPort(port);
+	CloseCluster(hc);
+}
+
+/*
+ * The bridge restarted with no memory of what it posted: it diffs what
+ * the kernel kept against its fresh snapshot. From c5 (group db there,
+ * web Online) to c3 (db never made, web-srv failed): the state changes
+ * and deletions, once; the same snapshot again: nothing at all.
+ */
+static const struct want restart_wants[] = {
+	{ T(CLUSTER), CLUSTER_CHANGE_CLUSTER_RECONNECT_V2, NULL, NULL, NOSTATE },
+	{ T(RESOURCE), CLUSTER_CHANGE_RESOURCE_STATE_V2, "web-srv", "web",
+	  ClusterResourceFailed },
+	{ T(GROUP), CLUSTER_CHANGE_GROUP_STATE_V2, "web", "2",
+	  ClusterGroupFailed },
+	{ T(RESOURCE), CLUSTER_CHANGE_RESOURCE_DELETED_V2, "db-srv", "db",
+	  NOSTATE },
+	{ T(GROUP), CLUSTER_CHANGE_GROUP_DELETED_V2, "db", NULL, NOSTATE },
+	{ T(RESOURCE_TYPE), CLUSTER_CHANGE_RESOURCE_TYPE_DELETED_V2,
+	  "ocf:heartbeat:IPaddr2", NULL, NOSTATE },
+	{ T(REGISTRY), CLUSTER_CHANGE_REGISTRY_NAME_V2, "Groups\\db", NULL,
+	  NOSTATE },
+	{ T(REGISTRY), CLUSTER_CHANGE_REGISTRY_NAME_V2,
+	  "ResourceTypes\\ocf:heartbeat:IPaddr2", NULL, NOSTATE },
+	{ T(REGISTRY), CLUSTER_CHANGE_REGISTRY_NAME_V2, "Resources\\db-srv",
+	  NULL, NOSTATE },
+	{ T(REGISTRY), CLUSTER_CHANGE_REGISTRY_NAME_V2,
+	  "Resources\\db-srv\\Parameters", NULL, NOSTATE },
+	{ T(CLUSTER), CLUSTER_CHANGE_CLUSTER_STATE_V2, NULL, NULL, NOSTATE },
+};
+
+static const struct want quiet_wants[] = {
+	{ T(CLUSTER), CLUSTER_CHANGE_CLUSTER_RECONNECT_V2, NULL, NULL, NOSTATE },
+	{ T(CLUSTER), CLUSTER_CHANGE_CLUSTER_STATE_V2, NULL, NULL, NOSTATE },
+};
+
+TEST(bridge_restart_reconciles_with_the_kernel)
+{
+	HCLUSTER hc;
+	HCHANGE port;
+
+	ASSERT_EQ(0, bridge("--cluster-name", "restartclu", "--cib-file",
+			    DIR "/c5.xml", NULL, NULL, NULL));
+	hc = OpenCluster(u"restartclu");
+	ASSERT_NE(NULL, hc);
+	port = open_port(hc);
+	ASSERT_NE(NULL, port);
+	ASSERT_EQ(0, bridge("--cluster-name", "restartclu", "--cib-file",
+			    DIR "/c3.xml", NULL, NULL, NULL));
+	expect_records(_metadata, port, restart_wants,
+		       sizeof(restart_wants) / sizeof(restart_wants[0]));
+	ASSERT_EQ(0, bridge("--cluster-name", "restartclu", "--cib-file",
+			    DIR "/c3.xml", NULL, NULL, NULL));
+	expect_records(_metadata, port, quiet_wants,
+		       sizeof(quiet_wants) / sizeof(quiet_wants[0]));
 	CloseClusterNotifyPort(port);
 	CloseCluster(hc);
 }
