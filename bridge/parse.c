@@ -57,13 +57,15 @@ static int safe_id(const char *id)
 
 /*
  * Pacemaker's own transient bookkeeping on a node, which a Windows node
- * has no property for: fail counts, the controller's shutdown and
- * terminate requests, and the #-prefixed built-ins.
+ * has no property for: fail counts, promotion scores (which agents set
+ * again on every monitor), the controller's shutdown and terminate
+ * requests, and the #-prefixed built-ins.
  */
 static int internal_attr(const char *k)
 {
 	return g_str_has_prefix(k, "fail-count-") ||
 	       g_str_has_prefix(k, "last-failure-") ||
+	       g_str_has_prefix(k, "master-") ||
 	       !strcmp(k, "shutdown") || !strcmp(k, "terminate") ||
 	       k[0] == '#';
 }
