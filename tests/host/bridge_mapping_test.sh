@@ -20,7 +20,7 @@ if ! command -v crm_simulate >/dev/null 2>&1 ||
 	echo "ok 1 - bridge mapping # SKIP crm_simulate/crm_mon missing (scripts/install-deps)"
 	exit 0
 fi
-echo "1..22"
+echo "1..24"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -367,7 +367,63 @@ expect "node deleted (the clone now needs two instances)" s13.xml s15.xml <<'EOF
 {"remove":"REGISTRY","id":"Nodes\\2"}
 EOF
 
-# 20-22. Bad input: a precise message and a non-zero exit.
+# 20. A promotable clone and a bundle are added: one group each, with no
+# owner node; the bundle's guest nodes are nodes. (Registry lines, 60 of
+# them, are left out here: the other steps check the layout.)
+edit s5.xml b0.xml cibadmin -C -o resources -X '<clone id="ms"><meta_attributes id="ms-m"><nvpair id="ms-p" name="promotable" value="true"/><nvpair id="ms-cm" name="clone-max" value="2"/></meta_attributes><primitive id="st" class="ocf" provider="pacemaker" type="Stateful"/></clone>'
+CIB_file=b0.xml cibadmin -C -o resources -X '<bundle id="httpd-bundle"><docker image="pcmk:http" replicas="2"/><network ip-range-start="192.0.2.100" host-interface="eth0" host-netmask="24"/><primitive id="httpd" class="ocf" provider="heartbeat" type="apache"/></bundle>' >edit.log 2>&1
+sim b0.xml b1.xml
+cat >expected <<'EOF'
+{"event":"CLUSTER_CHANGE_CLUSTER_NODE_ADDED_V2","id":"httpd-bundle-0","name":"httpd-bundle-0"}
+{"event":"CLUSTER_CHANGE_NODE_STATE_V2","id":"httpd-bundle-0","name":"httpd-bundle-0","state":"Up"}
+{"event":"CLUSTER_CHANGE_CLUSTER_NODE_ADDED_V2","id":"httpd-bundle-1","name":"httpd-bundle-1"}
+{"event":"CLUSTER_CHANGE_NODE_STATE_V2","id":"httpd-bundle-1","name":"httpd-bundle-1","state":"Up"}
+{"event":"CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2","id":"ocf:heartbeat:IPaddr2","name":"ocf:heartbeat:IPaddr2"}
+{"event":"CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2","id":"ocf:heartbeat:apache","name":"ocf:heartbeat:apache"}
+{"event":"CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2","id":"ocf:heartbeat:docker","name":"ocf:heartbeat:docker"}
+{"event":"CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2","id":"ocf:pacemaker:remote","name":"ocf:pacemaker:remote"}
+{"event":"CLUSTER_CHANGE_CLUSTER_GROUP_ADDED_V2","id":"httpd-bundle"}
+{"event":"CLUSTER_CHANGE_GROUP_STATE_V2","id":"httpd-bundle","state":"Online"}
+{"event":"CLUSTER_CHANGE_CLUSTER_GROUP_ADDED_V2","id":"ms"}
+{"event":"CLUSTER_CHANGE_GROUP_STATE_V2","id":"ms","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd","parent":"httpd-bundle","type":"ocf:heartbeat:apache"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd","parent":"httpd-bundle","type":"ocf:heartbeat:apache","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd-bundle-0","parent":"httpd-bundle","type":"ocf:pacemaker:remote"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd-bundle-0","parent":"httpd-bundle","type":"ocf:pacemaker:remote","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd-bundle-1","parent":"httpd-bundle","type":"ocf:pacemaker:remote"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd-bundle-1","parent":"httpd-bundle","type":"ocf:pacemaker:remote","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd-bundle-docker-0","parent":"httpd-bundle","type":"ocf:heartbeat:docker"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd-bundle-docker-0","parent":"httpd-bundle","type":"ocf:heartbeat:docker","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd-bundle-docker-1","parent":"httpd-bundle","type":"ocf:heartbeat:docker"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd-bundle-docker-1","parent":"httpd-bundle","type":"ocf:heartbeat:docker","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd-bundle-ip-192.0.2.100","parent":"httpd-bundle","type":"ocf:heartbeat:IPaddr2"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd-bundle-ip-192.0.2.100","parent":"httpd-bundle","type":"ocf:heartbeat:IPaddr2","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"httpd-bundle-ip-192.0.2.101","parent":"httpd-bundle","type":"ocf:heartbeat:IPaddr2"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"httpd-bundle-ip-192.0.2.101","parent":"httpd-bundle","type":"ocf:heartbeat:IPaddr2","state":"Online"}
+{"event":"CLUSTER_CHANGE_GROUP_RESOURCE_ADDED_V2","id":"st","parent":"ms","type":"ocf:pacemaker:Stateful"}
+{"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2","id":"st","parent":"ms","type":"ocf:pacemaker:Stateful","state":"Online"}
+EOF
+"$bin" --dry-run --diff s5.xml b1.xml 2>err | grep -v REGISTRY >actual
+if cmp -s expected actual; then
+	result 0 "promotable clone and bundle added"
+else
+	diff -u expected actual | tail -n +3 | sed 's/^/#   /'
+	sed 's/^/#   /' err
+	result 1 "promotable clone and bundle added"
+fi
+
+# 21. An instance promoted (a promotion score set, as an agent does): a
+# promoted instance is Online as before, and the score is no property.
+edit b1.xml b2a.xml crm_attribute -N node2 -n master-st -l reboot -v 10
+sim b2a.xml b2.xml
+if CIB_file=b2.xml crm_mon --output-as=xml | grep -q 'id="st".*role="Promoted"'; then
+	expect "promotion: no event" b1.xml b2.xml </dev/null
+else
+	echo "# st was not promoted by crm_simulate"
+	result 1 "promotion: no event"
+fi
+
+# 22-24. Bad input: a precise message and a non-zero exit.
 bad() {
 	name=$1 want=$2
 	shift 2
@@ -389,5 +445,5 @@ bad "not a CIB" "notcib.xml: root element is not <cib>" \
 bad "--diff takes two files or more" "two or more CIB files" \
 	--dry-run --diff s1.xml
 
-[ "$n" -eq 22 ] || echo "# ran $n tests, planned 22"
+[ "$n" -eq 24 ] || echo "# ran $n tests, planned 24"
 exit 0
