@@ -21,13 +21,23 @@ $(BRIDGE_BIN): $(BRIDGE_SRC) $(BRIDGE_HDR) $(LIB_A) $(LIB_HDR)
 
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+BRIDGE_UNIT := $(BUILD)/bridge/clusnotify-pacemaker.service
+
+bridge: $(BRIDGE_UNIT)
+
+$(BRIDGE_UNIT): bridge/clusnotify-pacemaker.service.in
+	@mkdir -p $(dir $@)
+	sed 's|@SBINDIR@|$(SBINDIR)|' $< >$@
 
 .PHONY: install-bridge
 install: install-bridge
-install-bridge: $(BRIDGE_BIN)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+install-bridge: $(BRIDGE_BIN) $(BRIDGE_UNIT)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
 	install -m 0755 $(BRIDGE_BIN) $(DESTDIR)$(SBINDIR)/clusnotify-pacemaker
 	install -m 0644 man/clusnotify-pacemaker.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(BRIDGE_UNIT) $(DESTDIR)$(SYSTEMDUNITDIR)/
 
 # The VM test of the posting path (selftests/bridge_post_test.c) runs the
 # bridge and a real crm_mon (with Pacemaker's schemas) on CIB snapshots
