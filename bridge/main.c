@@ -252,8 +252,7 @@ int main(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
-	if (file) {
+	if (file)
 		return run_files(&o, &file, 1, 1);
-	}
 	return bm_live(&o);
 }

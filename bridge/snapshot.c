@@ -23,15 +23,18 @@ static xmlDoc *run_crm_mon(const char *path, char **err)
 {
 	const char *prog = getenv("CLUSNOTIFY_CRM_MON") ?: "crm_mon";
 	char *argv[] = { (char *)prog, "--output-as=xml", NULL };
-	g_auto(GStrv) envp = g_get_environ();
+	GStrv envp = g_get_environ();
 	g_autofree char *out = NULL, *errout = NULL;
 	GError *gerr = NULL;
 	xmlDoc *doc;
 	int status;
+	gboolean ok;
 
 	envp = g_environ_setenv(envp, "CIB_file", path, TRUE);
-	if (!g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
-			  &out, &errout, &status, &gerr)) {
+	ok = g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
+			  &out, &errout, &status, &gerr);
+	g_strfreev(envp);
+	if (!ok) {
 		*err = g_strdup_printf("cannot run %s: %s", prog,
 				       gerr->message);
 		g_error_free(gerr);
