@@ -159,10 +159,21 @@ static void refresh(struct live *l)
 		g_free(err);
 		return;
 	}
-	if (!l->registered && session_up(l, m)) {
-		/* Module not loaded yet, say: try again later. */
-		schedule_retry(l);
-		goto keep_old;
+	if (!l->registered) {
+		if (session_up(l, m)) {
+			/* Module not loaded yet, say: try again later. */
+			schedule_retry(l);
+			goto keep_old;
+		}
+		/*
+		 * A cluster the kernel forgot while Pacemaker was away (the
+		 * module reloaded): the last snapshot means nothing to it.
+		 */
+		if (l->prev && !l->o->dry_run &&
+		    bm_kernel_objects(l->prod, l->cluster_id) == 0) {
+			bm_model_free(l->prev);
+			l->prev = NULL;
+		}
 	}
 	/* Cluster events carry the name it is registered under. */
 	g_free(m->name);

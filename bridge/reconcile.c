@@ -12,6 +12,7 @@
  * nothing says what they were (the man page says so).
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include <clusapi.h>
@@ -156,4 +157,19 @@ GPtrArray *bm_fresh_start(clusnotify_producer *p, uint32_t cluster_id,
 	g_ptr_array_unref(dir);
 	bm_model_free(k);
 	return changes;
+}
+
+static int count_object(const struct clusnotify_object_entry *o, void *arg)
+{
+	(void)o;
+	++*(size_t *)arg;
+	return 0;
+}
+
+int bm_kernel_objects(clusnotify_producer *p, uint32_t cluster_id)
+{
+	size_t n = 0;
+	int ret = clusnotify_objects_list(p, cluster_id, count_object, &n);
+
+	return ret ? ret : (int)MIN(n, (size_t)INT_MAX);
 }

@@ -20,4 +20,7 @@
 GPtrArray *bm_fresh_start(clusnotify_producer *p, uint32_t cluster_id,
 			  struct bm_model *m, int *err);
 
+/* How many objects the kernel holds for the cluster, or -errno. */
+int bm_kernel_objects(clusnotify_producer *p, uint32_t cluster_id);
+
 #endif /* BRIDGE_RECONCILE_H */
