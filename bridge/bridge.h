@@ -10,6 +10,7 @@ struct bm_options {
 	const char *cluster_name;	/* NULL: from the CIB, or Corosync */
 	unsigned int coalesce_ms;	/* wait after a change for more */
 	unsigned int retry_ms;	/* between reconnection attempts */
+	unsigned int link_poll_ms;	/* Corosync link states; 0: never */
 	int verbose;
 };
 

@@ -29,6 +29,19 @@ static const struct {
 	  "CLUSTER_CHANGE_CLUSTER_RESOURCE_TYPE_ADDED_V2" },
 	{ CLUSNOTIFY_OBJ_CLUSTER, CLUSTER_CHANGE_CLUSTER_PRIVATE_PROPERTY_V2,
 	  "CLUSTER_CHANGE_CLUSTER_PRIVATE_PROPERTY_V2" },
+	{ CLUSNOTIFY_OBJ_CLUSTER, CLUSTER_CHANGE_CLUSTER_NETWORK_ADDED_V2,
+	  "CLUSTER_CHANGE_CLUSTER_NETWORK_ADDED_V2" },
+	{ CLUSNOTIFY_OBJ_NETWORK, CLUSTER_CHANGE_NETWORK_STATE_V2,
+	  "CLUSTER_CHANGE_NETWORK_STATE_V2" },
+	{ CLUSNOTIFY_OBJ_NETWORK, CLUSTER_CHANGE_NETWORK_DELETED_V2,
+	  "CLUSTER_CHANGE_NETWORK_DELETED_V2" },
+	{ CLUSNOTIFY_OBJ_NODE, CLUSTER_CHANGE_NODE_NETINTERFACE_ADDED_V2,
+	  "CLUSTER_CHANGE_NODE_NETINTERFACE_ADDED_V2" },
+	{ CLUSNOTIFY_OBJ_NETWORK_INTERFACE, CLUSTER_CHANGE_NETINTERFACE_STATE_V2,
+	  "CLUSTER_CHANGE_NETINTERFACE_STATE_V2" },
+	{ CLUSNOTIFY_OBJ_NETWORK_INTERFACE,
+	  CLUSTER_CHANGE_NETINTERFACE_DELETED_V2,
+	  "CLUSTER_CHANGE_NETINTERFACE_DELETED_V2" },
 	{ CLUSNOTIFY_OBJ_GROUP, CLUSTER_CHANGE_GROUP_DELETED_V2,
 	  "CLUSTER_CHANGE_GROUP_DELETED_V2" },
 	{ CLUSNOTIFY_OBJ_GROUP, CLUSTER_CHANGE_GROUP_COMMON_PROPERTY_V2,
@@ -85,6 +98,8 @@ const char *bm_type_name(uint32_t type)
 	case CLUSNOTIFY_OBJ_NODE: return "NODE";
 	case CLUSNOTIFY_OBJ_REGISTRY: return "REGISTRY";
 	case CLUSNOTIFY_OBJ_QUORUM: return "QUORUM";
+	case CLUSNOTIFY_OBJ_NETWORK: return "NETWORK";
+	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE: return "NETWORK_INTERFACE";
 	}
 	return "?";
 }
@@ -181,6 +196,93 @@ static void diff_nodes(GPtrArray *out, const struct bm_model *a,
 			node_event(out, n,
 				   CLUSTER_CHANGE_NODE_PRIVATE_PROPERTY_V2);
 	}
+	g_ptr_array_unref(ids);
+}
+
+/* ---- networks ---- */
+
+static void net_event(GPtrArray *out, const struct bm_network *n,
+		      uint64_t flag)
+{
+	struct bm_change *c = event(out, CLUSNOTIFY_OBJ_NETWORK, flag, n->id);
+
+	c->name = g_strdup(n->name);
+	if (flag == CLUSTER_CHANGE_NETWORK_STATE_V2)
+		set_state(c, n->state);
+}
+
+static void netif_event(GPtrArray *out, const struct bm_netif *i,
+			uint32_t type, uint64_t flag)
+{
+	struct bm_change *c = event(out, type, flag, i->id);
+
+	c->name = g_strdup(i->name);
+	c->parent = g_strdup(i->node);
+	if (flag == CLUSTER_CHANGE_NETINTERFACE_STATE_V2)
+		set_state(c, i->state);
+}
+
+static void diff_networks(GPtrArray *out, const struct bm_model *a,
+			  const struct bm_model *b)
+{
+	GPtrArray *ids = bm_sorted_keys(b->networks);
+	guint i;
+
+	for (i = 0; i < ids->len; i++) {
+		struct bm_network *n = g_hash_table_lookup(b->networks,
+							   ids->pdata[i]);
+		struct bm_network *o = g_hash_table_lookup(a->networks, n->id);
+
+		if (!o) {
+			event(out, CLUSNOTIFY_OBJ_CLUSTER,
+			      CLUSTER_CHANGE_CLUSTER_NETWORK_ADDED_V2,
+			      n->id)->name = g_strdup(n->name);
+			net_event(out, n, CLUSTER_CHANGE_NETWORK_STATE_V2);
+		} else if (o->state != n->state) {
+			net_event(out, n, CLUSTER_CHANGE_NETWORK_STATE_V2);
+		}
+	}
+	g_ptr_array_unref(ids);
+
+	ids = bm_sorted_keys(b->netifs);
+	for (i = 0; i < ids->len; i++) {
+		struct bm_netif *n = g_hash_table_lookup(b->netifs,
+							 ids->pdata[i]);
+		struct bm_netif *o = g_hash_table_lookup(a->netifs, n->id);
+
+		if (!o) {
+			netif_event(out, n, CLUSNOTIFY_OBJ_NODE,
+				    CLUSTER_CHANGE_NODE_NETINTERFACE_ADDED_V2);
+			netif_event(out, n, CLUSNOTIFY_OBJ_NETWORK_INTERFACE,
+				    CLUSTER_CHANGE_NETINTERFACE_STATE_V2);
+		} else if (o->state != n->state) {
+			netif_event(out, n, CLUSNOTIFY_OBJ_NETWORK_INTERFACE,
+				    CLUSTER_CHANGE_NETINTERFACE_STATE_V2);
+		}
+	}
+	g_ptr_array_unref(ids);
+}
+
+static void deleted_networks(GPtrArray *out, const struct bm_model *a,
+			     const struct bm_model *b)
+{
+	GPtrArray *ids;
+	guint i;
+
+	ids = bm_sorted_keys(a->netifs);
+	for (i = 0; i < ids->len; i++)
+		if (!g_hash_table_contains(b->netifs, ids->pdata[i]))
+			netif_event(out, g_hash_table_lookup(a->netifs,
+							     ids->pdata[i]),
+				    CLUSNOTIFY_OBJ_NETWORK_INTERFACE,
+				    CLUSTER_CHANGE_NETINTERFACE_DELETED_V2);
+	g_ptr_array_unref(ids);
+	ids = bm_sorted_keys(a->networks);
+	for (i = 0; i < ids->len; i++)
+		if (!g_hash_table_contains(b->networks, ids->pdata[i]))
+			net_event(out, g_hash_table_lookup(a->networks,
+							   ids->pdata[i]),
+				  CLUSTER_CHANGE_NETWORK_DELETED_V2);
 	g_ptr_array_unref(ids);
 }
 
@@ -348,6 +450,9 @@ static void deleted(GPtrArray *out, const struct bm_model *a,
 			      ids->pdata[i]);
 	g_ptr_array_unref(ids);
 
+	/* A node's interfaces go before it does. */
+	deleted_networks(out, a, b);
+
 	ids = bm_sorted_keys(a->nodes);
 	for (i = 0; i < ids->len; i++)
 		if (!g_hash_table_contains(b->nodes, ids->pdata[i]))
@@ -432,6 +537,7 @@ GPtrArray *bm_diff(const struct bm_model *a, const struct bm_model *b)
 				CLUSTER_CHANGE_QUORUM_STATE_V2, QUORUM_ID),
 			  b->quorate ? BM_QUORUM_UP : BM_QUORUM_LOST);
 	diff_nodes(out, a, b);
+	diff_networks(out, a, b);
 	added_types(out, a, b);
 	added_groups(out, a, b);
 	resources(out, a, b);
@@ -458,6 +564,30 @@ GPtrArray *bm_directory(const struct bm_model *m)
 
 		c = add(out, BM_OP_PUBLISH, CLUSNOTIFY_OBJ_NODE, 0, n->id);
 		c->name = g_strdup(n->name);
+		set_state(c, n->state);
+	}
+	g_ptr_array_unref(ids);
+
+	ids = bm_sorted_keys(m->networks);
+	for (i = 0; i < ids->len; i++) {
+		struct bm_network *n = g_hash_table_lookup(m->networks,
+							   ids->pdata[i]);
+
+		c = add(out, BM_OP_PUBLISH, CLUSNOTIFY_OBJ_NETWORK, 0, n->id);
+		c->name = g_strdup(n->name);
+		set_state(c, n->state);
+	}
+	g_ptr_array_unref(ids);
+
+	ids = bm_sorted_keys(m->netifs);
+	for (i = 0; i < ids->len; i++) {
+		struct bm_netif *n = g_hash_table_lookup(m->netifs,
+							 ids->pdata[i]);
+
+		c = add(out, BM_OP_PUBLISH, CLUSNOTIFY_OBJ_NETWORK_INTERFACE, 0,
+			n->id);
+		c->name = g_strdup(n->name);
+		c->parent = g_strdup(n->node);
 		set_state(c, n->state);
 	}
 	g_ptr_array_unref(ids);

@@ -33,7 +33,7 @@ struct bm_change {
  * nodes added, their states, their properties; resource types added;
  * groups added; resources added; resources changing group, state,
  * properties; groups changing owner, state, properties; resources,
- * groups, resource types and nodes deleted; registry keys and values;
+ * groups, resource types, interfaces, networks and nodes deleted; registry keys and values;
  * registry keys removed. Each block is sorted by id.
  */
 GPtrArray *bm_diff(const struct bm_model *a, const struct bm_model *b);

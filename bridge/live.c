@@ -22,6 +22,7 @@
 #include <corosync/cmap.h>
 
 #include "bridge.h"
+#include "corosync.h"
 #include "output.h"
 #include "reconcile.h"
 #include "snapshot.h"
@@ -31,13 +32,14 @@ struct live {
 	GMainLoop *loop;
 	cib_t *cib;
 	int connected;
-	guint coalesce_id, retry_id;
+	guint coalesce_id, retry_id, link_id;
 	struct bm_model *prev;	/* what was last reported */
 	int registered;		/* the session is open (or printed so) */
 	clusnotify_producer *prod;
 	uint32_t cluster_id;
 	char *name;
 	int status;		/* exit status */
+	int said_no_corosync;
 };
 
 /* libcib's callbacks carry no user data. */
@@ -158,6 +160,14 @@ static void refresh(struct live *l)
 		g_printerr("clusnotify-pacemaker: %s\n", err);
 		g_free(err);
 		return;
+	}
+	/* Networks from Corosync; without it, none (said once). */
+	if (bm_corosync_read(m, &err)) {
+		if (!l->said_no_corosync)
+			g_printerr("clusnotify-pacemaker: no networks: %s\n",
+				   err);
+		l->said_no_corosync = 1;
+		g_free(err);
 	}
 	if (!l->registered) {
 		if (session_up(l, m)) {
@@ -305,6 +315,53 @@ static void schedule_retry(struct live *l)
 		l->retry_id = g_timeout_add(l->o->retry_ms, on_retry, l);
 }
 
+/* Whether two models' networks and interfaces differ in set or state. */
+static int networks_differ(const struct bm_model *a, const struct bm_model *b)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (g_hash_table_size(a->networks) != g_hash_table_size(b->networks) ||
+	    g_hash_table_size(a->netifs) != g_hash_table_size(b->netifs))
+		return 1;
+	g_hash_table_iter_init(&it, a->networks);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct bm_network *o = g_hash_table_lookup(b->networks, k);
+
+		if (!o || o->state != ((struct bm_network *)v)->state)
+			return 1;
+	}
+	g_hash_table_iter_init(&it, a->netifs);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct bm_netif *o = g_hash_table_lookup(b->netifs, k);
+
+		if (!o || o->state != ((struct bm_netif *)v)->state)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Link states change without a CIB change: Corosync is asked every
+ * link_poll_ms, and a difference makes a snapshot of everything.
+ */
+static gboolean on_link_poll(gpointer data)
+{
+	struct live *l = data;
+	struct bm_model *now;
+	char *err = NULL;
+
+	if (!l->connected || !l->registered || !l->prev || l->coalesce_id)
+		return G_SOURCE_CONTINUE;
+	now = bm_model_new();
+	if (bm_corosync_read(now, &err))
+		g_free(err);
+	if (networks_differ(l->prev, now))
+		refresh(l);
+	bm_model_free(now);
+	return G_SOURCE_CONTINUE;
+}
+
 static gboolean on_signal(gpointer data)
 {
 	struct live *l = data;
@@ -328,6 +385,8 @@ int bm_live(const struct bm_options *o)
 			   o->retry_ms);
 		schedule_retry(&l);
 	}
+	if (o->link_poll_ms)
+		l.link_id = g_timeout_add(o->link_poll_ms, on_link_poll, &l);
 	g_main_loop_run(l.loop);
 
 	/* Stopping the bridge ends its session: the cluster goes down. */

@@ -31,6 +31,8 @@ static void usage(FILE *f)
 	      "  -d, --diff OLD NEW...  successive snapshots from files\n"
 	      "      --coalesce-ms MS   wait for more changes (default 100)\n"
 	      "      --retry-ms MS      reconnect interval (default 1000)\n"
+	      "      --link-poll-ms MS  Corosync link states (default 2000,\n"
+	      "                         0: never)\n"
 	      "  -v, --verbose          log what is done to stderr\n"
 	      "  -h, --help\n", f);
 }
@@ -188,11 +190,14 @@ int main(int argc, char **argv)
 		{ "diff", no_argument, NULL, 'd' },
 		{ "coalesce-ms", required_argument, NULL, 'C' },
 		{ "retry-ms", required_argument, NULL, 'R' },
+		{ "link-poll-ms", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bm_options o = { .coalesce_ms = 100, .retry_ms = 1000 };
+	struct bm_options o = {
+		.coalesce_ms = 100, .retry_ms = 1000, .link_poll_ms = 2000,
+	};
 	char *file = NULL;
 	int diff = 0, c;
 
@@ -226,6 +231,10 @@ int main(int argc, char **argv)
 					      stderr);
 				return 2;
 			}
+			break;
+		case 'L':
+			if (parse_ms(optarg, &o.link_poll_ms))
+				return 2;
 			break;
 		case 'v':
 			o.verbose = 1;

@@ -130,6 +130,12 @@ const char *bm_state_name(uint32_t type, uint32_t state)
 	static const char *const rsc[] = {
 		"Inherited", "Initializing", "Online", "Offline", "Failed",
 	};
+	static const char *const net[] = {
+		"Unavailable", "Down", "Partitioned", "Up",
+	};
+	static const char *const netif[] = {
+		"Unavailable", "Failed", "Unreachable", "Up",
+	};
 
 	switch (type) {
 	case CLUSNOTIFY_OBJ_NODE:
@@ -146,6 +152,10 @@ const char *bm_state_name(uint32_t type, uint32_t state)
 		if (state == ClusterResourceOfflinePending)
 			return "OfflinePending";
 		return "?";
+	case CLUSNOTIFY_OBJ_NETWORK:
+		return state < G_N_ELEMENTS(net) ? net[state] : "?";
+	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
+		return state < G_N_ELEMENTS(netif) ? netif[state] : "?";
 	case CLUSNOTIFY_OBJ_QUORUM:
 		return state == BM_QUORUM_UP ? "Quorate" :
 		       state == BM_QUORUM_LOST ? "Lost" : "?";

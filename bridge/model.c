@@ -89,6 +89,27 @@ static void resource_free(gpointer data)
 	g_free(r);
 }
 
+static void network_free(gpointer data)
+{
+	struct bm_network *n = data;
+
+	g_free(n->id);
+	g_free(n->name);
+	g_free(n);
+}
+
+static void netif_free(gpointer data)
+{
+	struct bm_netif *i = data;
+
+	g_free(i->id);
+	g_free(i->name);
+	g_free(i->node);
+	g_free(i->network);
+	g_free(i->address);
+	g_free(i);
+}
+
 static GHashTable *table(GDestroyNotify free_value)
 {
 	return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_value);
@@ -104,6 +125,8 @@ struct bm_model *bm_model_new(void)
 	m->nodes = table(node_free);
 	m->groups = table(group_free);
 	m->resources = table(resource_free);
+	m->networks = table(network_free);
+	m->netifs = table(netif_free);
 	m->types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					 NULL);
 	m->registry = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
@@ -121,6 +144,8 @@ void bm_model_free(struct bm_model *m)
 	g_hash_table_unref(m->groups);
 	g_hash_table_unref(m->resources);
 	g_hash_table_unref(m->types);
+	g_hash_table_unref(m->networks);
+	g_hash_table_unref(m->netifs);
 	g_hash_table_unref(m->registry);
 	g_free(m);
 }
@@ -164,6 +189,32 @@ struct bm_resource *bm_model_add_resource(struct bm_model *m, const char *id,
 	return r;
 }
 
+struct bm_network *bm_model_add_network(struct bm_model *m, const char *id,
+					const char *name)
+{
+	struct bm_network *n = g_new0(struct bm_network, 1);
+
+	n->id = g_strdup(id);
+	n->name = g_strdup(name);
+	g_hash_table_replace(m->networks, n->id, n);
+	return n;
+}
+
+struct bm_netif *bm_model_add_netif(struct bm_model *m, const char *id,
+				    const char *name, const char *node,
+				    const char *network, const char *address)
+{
+	struct bm_netif *i = g_new0(struct bm_netif, 1);
+
+	i->id = g_strdup(id);
+	i->name = g_strdup(name);
+	i->node = g_strdup(node);
+	i->network = g_strdup(network);
+	i->address = g_strdup(address);
+	g_hash_table_replace(m->netifs, i->id, i);
+	return i;
+}
+
 struct bm_node *bm_model_node_by_name(struct bm_model *m, const char *name)
 {
 	GHashTableIter it;
@@ -200,6 +251,9 @@ void bm_model_build_registry(struct bm_model *m)
 {
 	static const char *const tops[] = {
 		"Nodes", "Groups", "Resources", "ResourceTypes",
+	};
+	static const char *const net_tops[] = {
+		"Networks", "NetworkInterfaces",
 	};
 	GHashTableIter it;
 	gpointer k, v;
@@ -241,6 +295,32 @@ void bm_model_build_registry(struct bm_model *m)
 	while (g_hash_table_iter_next(&it, &k, NULL))
 		reg_put(m, g_strdup_printf("ResourceTypes\\%s", (char *)k),
 			bm_props_new());
+
+	/* Networks only where Corosync was asked (the live daemon). */
+	if (!g_hash_table_size(m->networks))
+		return;
+	for (i = 0; i < G_N_ELEMENTS(net_tops); i++)
+		reg_put(m, g_strdup(net_tops[i]), bm_props_new());
+	g_hash_table_iter_init(&it, m->networks);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct bm_network *n = v;
+		bm_props *p = bm_props_new();
+
+		bm_props_set(p, "Name", n->name);
+		reg_put(m, g_strdup_printf("Networks\\%s", n->id), p);
+	}
+	g_hash_table_iter_init(&it, m->netifs);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct bm_netif *ni = v;
+		bm_props *p = bm_props_new();
+
+		bm_props_set(p, "Name", ni->name);
+		bm_props_set(p, "Node", ni->node);
+		bm_props_set(p, "Network", ni->network);
+		bm_props_set(p, "Address", ni->address);
+		reg_put(m, g_strdup_printf("NetworkInterfaces\\%s", ni->id),
+			p);
+	}
 }
 
 void bm_model_carry(const struct bm_model *prev, struct bm_model *next)

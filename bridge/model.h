@@ -51,6 +51,23 @@ struct bm_resource {
 	bm_props *priv;		/* instance attributes ("Parameters") */
 };
 
+/* A Corosync (knet) link, as a cluster network. */
+struct bm_network {
+	char *id;		/* "link<n>" */
+	char *name;		/* "Link <n>" */
+	uint32_t state;		/* CLUSTER_NETWORK_STATE */
+};
+
+/* One node's address on one link, as a network interface. */
+struct bm_netif {
+	char *id;		/* "<nodeid>-link<n>" */
+	char *name;		/* "<node> - Link <n>" */
+	char *node;		/* node id: its parent */
+	char *network;		/* network id */
+	char *address;		/* ring<n>_addr */
+	uint32_t state;		/* CLUSTER_NETINTERFACE_STATE */
+};
+
 struct bm_model {
 	char *name;		/* cluster name */
 	int quorate;		/* 1, 0 */
@@ -59,6 +76,8 @@ struct bm_model {
 	GHashTable *groups;	/* id -> struct bm_group */
 	GHashTable *resources;	/* id -> struct bm_resource */
 	GHashTable *types;	/* resource type names (a set) */
+	GHashTable *networks;	/* id -> struct bm_network */
+	GHashTable *netifs;	/* id -> struct bm_netif */
 	/* The cluster database: key path -> bm_props of its values. */
 	GHashTable *registry;
 };
@@ -82,12 +101,18 @@ struct bm_group *bm_model_add_group(struct bm_model *m, const char *id,
 				    enum bm_group_kind kind);
 struct bm_resource *bm_model_add_resource(struct bm_model *m, const char *id,
 					  const char *group, const char *type);
+struct bm_network *bm_model_add_network(struct bm_model *m, const char *id,
+					const char *name);
+struct bm_netif *bm_model_add_netif(struct bm_model *m, const char *id,
+				    const char *name, const char *node,
+				    const char *network, const char *address);
 struct bm_node *bm_model_node_by_name(struct bm_model *m, const char *name);
 
 /*
  * Fill the registry view from the objects, once they are complete:
  * Nodes\<id>, Groups\<id>, Resources\<id>, Resources\<id>\Parameters,
- * ResourceTypes\<type>, and the root's values (the cluster properties).
+ * ResourceTypes\<type>, Networks\<id>, NetworkInterfaces\<id>, and the
+ * root's values (the cluster properties).
  */
 void bm_model_build_registry(struct bm_model *m);
 

@@ -66,6 +66,16 @@ static int add_object(const struct clusnotify_object_entry *o, void *arg)
 	case CLUSNOTIFY_OBJ_QUORUM:
 		k->quorate = o->state == BM_QUORUM_UP;
 		break;
+	case CLUSNOTIFY_OBJ_NETWORK:
+		bm_model_add_network(k, o->id, o->name)->state =
+			known ? o->state : (uint32_t)ClusterNetworkDown;
+		break;
+	case CLUSNOTIFY_OBJ_NETWORK_INTERFACE:
+		/* Only what the directory says; the diff needs no more. */
+		bm_model_add_netif(k, o->id, o->name, o->parent, "", "")->state =
+			known ? o->state :
+			(uint32_t)ClusterNetInterfaceUnavailable;
+		break;
 	}
 	return 0;
 }

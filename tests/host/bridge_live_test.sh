@@ -182,9 +182,11 @@ bridge=$!
 G='"parent":"web","type":"ocf:pacemaker:Dummy"'
 until_ok 20 in_order '{"register":"livetest"}' \
 	'{"publish":"NODE","id":"1","name":"node1","state":"Up"}' \
+	'{"publish":"NETWORK","id":"link0","name":"Link 0","state":"Up"}' \
+	'{"publish":"NETWORK_INTERFACE","id":"1-link0","parent":"1","name":"node1 - Link 0","state":"Up"}' \
 	'{"publish":"GROUP","id":"web","parent":"1","state":"Online"}' \
 	"{\"publish\":\"RESOURCE\",\"id\":\"web-b\",$G,\"state\":\"Online\"}"
-result $? "first snapshot: the directory, registered as Corosync's name"
+result $? "first snapshot: the directory with Corosync's link, registered as its name"
 
 step "standby: node Paused, group Offline" 20 \
 	"crm_attribute -N node1 -n standby -v on" \
