@@ -148,14 +148,17 @@ check-vm: all
 	@scripts/run-tests --vm-only
 
 # The debug kernel (KASAN, lockdep, PROVE_RCU, kmemleak, UBSAN, failslab),
-# built once from linux-source-6.1 and cached in build/debug-kernel; the
-# module is built against it from a copy of the sources, so the normal
-# build is never clobbered.
-DEBUG_KDIR := $(BUILD)/debug-kernel/linux
+# built once per machine from linux-source-6.1 and cached outside the clone
+# (DEBUG_CACHE), so a fresh checkout (CI) does not spend ten minutes on it
+# again; the build script rebuilds when debug.config changes. The module is
+# built against it from a copy of the sources, so the normal build is never
+# clobbered.
+DEBUG_CACHE ?= /var/cache/clusnotify
+DEBUG_KDIR := $(DEBUG_CACHE)/debug-kernel/linux
 DEBUG_SRC := $(BUILD)/debug-module
 
 debug-kernel:
-	@scripts/debug-kernel/build $(BUILD)/debug-kernel >/dev/null
+	@scripts/debug-kernel/build $(DEBUG_CACHE)/debug-kernel >/dev/null
 
 $(BUILD)/module-debug/clusnotify.ko: $(KERNEL_SRC) | debug-kernel
 	@mkdir -p $(DEBUG_SRC) $(BUILD)/module-debug
