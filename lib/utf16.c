@@ -132,13 +132,38 @@ static size_t cn_utf8_store_utf16(const char *s, size_t len, uint16_t *out)
 	return o;
 }
 
+/*
+ * Is s[0..len) ASCII without NUL? Ids, names and types mostly are, and
+ * then a byte is a unit: one pass instead of decoding every code point
+ * twice (to measure, then to store).
+ */
+static bool cn_ascii(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)(p[i] - 1) >= 0x7f)	/* 0, or 0x80.. */
+			return false;
+	return true;
+}
+
 ssize_t cn_utf8_to_utf16(const char *s, size_t len, uint16_t *out,
 			 size_t cap)
 {
 	ssize_t units;
+	size_t i;
 
 	if (!out && cap)
 		return -EINVAL;
+	if (s && cn_ascii(s, len)) {
+		if (cap < len + 1)
+			return -ENOBUFS;
+		for (i = 0; i < len; i++)
+			out[i] = (unsigned char)s[i];
+		out[len] = 0;
+		return len;
+	}
 	/*
 	 * Measure first: a conversion that fails half way must not leave a
 	 * truncated name in the caller's buffer that looks like a result.
