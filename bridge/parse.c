@@ -71,12 +71,22 @@ static int internal_attr(const char *k)
 }
 
 /*
+ * The controller's own bookkeeping among the cluster options: the time of
+ * the last resource refresh, which it writes on every cleanup.
+ */
+static int internal_option(const char *k)
+{
+	return !strcmp(k, "last-lrm-refresh");
+}
+
+/*
  * Add the nvpairs of every set the XPath expression selects to p, the
  * first occurrence of a name winning (rules are not evaluated: see the
- * man page). skip_internal drops Pacemaker's own bookkeeping.
+ * man page). Names @skip says yes to (Pacemaker's own bookkeeping) are
+ * left out; @skip may be NULL.
  */
 static void nvpairs(xmlDoc *cib, const char *expr, bm_props *p,
-		    int skip_internal)
+		    int (*skip)(const char *))
 {
 	xmlXPathContext *ctx = xmlXPathNewContext(cib);
 	xmlXPathObject *res;
@@ -93,7 +103,7 @@ static void nvpairs(xmlDoc *cib, const char *expr, bm_props *p,
 			const char *k = (const char *)name;
 
 			if (k && !g_hash_table_contains(p, k) &&
-			    !(skip_internal && internal_attr(k)))
+			    !(skip && skip(k)))
 				bm_props_set(p, k, (const char *)value);
 			xmlFree(name);
 			xmlFree(value);
@@ -112,7 +122,7 @@ static void sets(xmlDoc *cib, const char *elem, const char *id,
 		return;
 	expr = g_strdup_printf("/cib/configuration/resources//%s[@id='%s']/%s/nvpair",
 			       elem, id, set);
-	nvpairs(cib, expr, p, 0);
+	nvpairs(cib, expr, p, NULL);
 	g_free(expr);
 }
 
@@ -298,11 +308,11 @@ static void parse_nodes(struct bm_model *m, struct attrs *a, xmlNode *list,
 		/* Transient attributes first: they win, as in Pacemaker. */
 		expr = g_strdup_printf("/cib/status/node_state[@id='%s']/transient_attributes/instance_attributes/nvpair",
 				       id);
-		nvpairs(cib, expr, node->props, 1);
+		nvpairs(cib, expr, node->props, internal_attr);
 		g_free(expr);
 		expr = g_strdup_printf("/cib/configuration/nodes/node[@id='%s']/instance_attributes/nvpair",
 				       id);
-		nvpairs(cib, expr, node->props, 1);
+		nvpairs(cib, expr, node->props, internal_attr);
 		g_free(expr);
 		if (type && strcmp(type, "member"))
 			bm_props_set(node->props, "NodeType", type);
@@ -349,7 +359,7 @@ int bm_parse(struct bm_model *m, xmlDoc *mon, xmlDoc *cib, char **err)
 	}
 	m->quorate = flag(&a, croot, "have-quorum");
 	nvpairs(cib, "/cib/configuration/crm_config/cluster_property_set/nvpair",
-		m->props, 0);
+		m->props, internal_option);
 	/* Pacemaker's controller copies Corosync's cluster_name here. */
 	if (g_hash_table_lookup(m->props, "cluster-name")) {
 		g_free(m->name);

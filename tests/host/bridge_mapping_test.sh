@@ -318,9 +318,11 @@ expect "a lone diff from a stopped cluster announces owners" \
 EOF
 
 # 16. crm_resource --move (a constraint: no event of its own) and a
-# crm_config change (the cluster's private properties, the root key).
+# crm_config change (the cluster's private properties, the root key); the
+# controller's last-lrm-refresh, written on every cleanup, is bookkeeping.
 edit s11.xml s12a.xml crm_resource --move -r web -N node3
 CIB_file=s12a.xml crm_attribute -n batch-limit -v 10 >edit.log 2>&1
+CIB_file=s12a.xml crm_attribute -n last-lrm-refresh -v 1795509598 >edit.log 2>&1
 sim s12a.xml s12.xml
 expect "move and crm_config change" s11.xml s12.xml <<'EOF'
 {"event":"CLUSTER_CHANGE_CLUSTER_PRIVATE_PROPERTY_V2","name":"testclu","props":{"batch-limit":"10","cluster-name":"testclu","stonith-enabled":"false"}}
