@@ -844,7 +844,7 @@ static void *example_thread(void *arg)
 
 		x->last = st;
 		if (st == WAIT_TIMEOUT) {
-			x->timeouts++;
+			__atomic_add_fetch(&x->timeouts, 1, __ATOMIC_RELEASE);
 			continue;
 		}
 		if (st != ERROR_SUCCESS)
@@ -872,6 +872,7 @@ TEST_F(pt, closecluster_ends_the_port_thread)
 						 CN_RESOURCE_OFFLINE);
 	HGROUP grp;
 	pthread_t th;
+	int i;
 
 	ASSERT_NE(NULL, x);
 	x->mask = CLUSTER_CHANGE_GROUP_ADDED | CLUSTER_CHANGE_GROUP_DELETED |
@@ -892,7 +893,13 @@ TEST_F(pt, closecluster_ends_the_port_thread)
 	ASSERT_EQ(0, post(self, &added));
 	ASSERT_EQ(0, post(self, &rstate));
 	ASSERT_EQ(0, post(self, &deleted));
-	cn_sleep_ms(600);	/* let the thread see a timeout too */
+	/*
+	 * Let the thread see a timeout too: wait for one (its wait is 500 ms;
+	 * a loaded debug kernel can take far longer than that to get there).
+	 */
+	for (i = 0; i < 200 && !__atomic_load_n(&x->timeouts, __ATOMIC_ACQUIRE);
+	     i++)
+		cn_sleep_ms(50);
 	EXPECT_TRUE(CloseCluster(self->hc));
 	self->hc = NULL;
 	ASSERT_EQ(0, pthread_join(th, NULL));
