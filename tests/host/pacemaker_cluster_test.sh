@@ -137,26 +137,32 @@ output still changing after 15 s"
 }
 
 # final KIND ID STATE [OWNER]: the object (KIND NODE, GROUP or RESOURCE)
-# ends the step in STATE (a group, owned by node OWNER), by what the
-# bridge printed since it started: its last state event, or the state it
-# was published with when no event changed it (a member that moved within
-# one coalescing interval has no event).
+# ends the step in STATE, and a group owned by node OWNER, by what the
+# bridge printed since it started: the state of its last state event, or
+# of its publication when no event changed it (a resource that moved
+# within one coalescing interval has no event), and the owner of the
+# last of these and of the group's owner changes (a group that moved
+# within one interval has only the owner change).
 final() {
-	last=$(grep -F -e "{\"publish\":\"$1\",\"id\":\"$2\"," \
-		-e "{\"event\":\"CLUSTER_CHANGE_$1_STATE_V2\",\"id\":\"$2\"," \
-		"$out" | tail -n 1)
+	pub="{\"publish\":\"$1\",\"id\":\"$2\","
+	st="{\"event\":\"CLUSTER_CHANGE_$1_STATE_V2\",\"id\":\"$2\","
+	last=$(grep -F -e "$pub" -e "$st" "$out" | tail -n 1)
 	case "$last" in
-	*"\"state\":\"$3\"}")
-		if [ -n "${4:-}" ] && ! echo "$last" |
-		    grep -q -F "\"parent\":\"$4\",\"state\""; then
-			why="$why
-$1 $2 ends owned by another node than $4: $last"
-			return 1
-		fi
-		;;
+	*"\"state\":\"$3\"}") ;;
 	*)
 		why="$why
 $1 $2 does not end $3: ${last:-no state at all}"
+		return 1
+		;;
+	esac
+	[ -n "${4:-}" ] || return 0
+	last=$(grep -F -e "$pub" -e "$st" \
+		-e "{$GO,\"id\":\"$2\"," "$out" | tail -n 1)
+	case "$last" in
+	*"\"parent\":\"$4\","* | *"\"parent\":\"$4\"}") ;;
+	*)
+		why="$why
+$1 $2 does not end owned by node $4: ${last:-no owner at all}"
 		return 1
 		;;
 	esac
