@@ -6,8 +6,10 @@
 # UTS namespaces on this host), in dry-run mode on node1: the JSON events
 # it prints for attribute and configuration changes, a group move and
 # back, a standby failover and back, resource failures (recovered by
-# Pacemaker; blocked, then cleaned up), a group added and deleted, a node lost (kill -9 of its corosync) and
-# its group failing over, and quorum lost with a second node.
+# Pacemaker; blocked, then cleaned up), a group added and deleted, a node
+# lost (kill -9 of its corosync) with its group failing over and its
+# Corosync link down (network and interface states), and quorum lost
+# with a second node.
 #
 # Each step waits for the events it must cause, in order (other lines may
 # come between: Pacemaker's timing decides whether the bridge's snapshots
@@ -136,7 +138,8 @@ settle() {
 output still changing after 15 s"
 }
 
-# final KIND ID STATE [OWNER]: the object (KIND NODE, GROUP or RESOURCE)
+# final KIND ID STATE [OWNER]: the object (KIND NODE, GROUP, RESOURCE,
+# NETWORK or NETINTERFACE)
 # ends the step in STATE, and a group owned by node OWNER, by what the
 # bridge printed since it started: the state of its last state event, or
 # of its publication when no event changed it (a resource that moved
@@ -144,7 +147,9 @@ output still changing after 15 s"
 # last of these and of the group's owner changes (a group that moved
 # within one interval has only the owner change).
 final() {
-	pub="{\"publish\":\"$1\",\"id\":\"$2\","
+	pk=$1
+	[ "$pk" = NETINTERFACE ] && pk=NETWORK_INTERFACE
+	pub="{\"publish\":\"$pk\",\"id\":\"$2\","
 	st="{\"event\":\"CLUSTER_CHANGE_$1_STATE_V2\",\"id\":\"$2\","
 	last=$(grep -F -e "$pub" -e "$st" "$out" | tail -n 1)
 	case "$last" in
@@ -264,6 +269,8 @@ GS='"event":"CLUSTER_CHANGE_GROUP_STATE_V2"'
 GO='"event":"CLUSTER_CHANGE_GROUP_OWNER_NODE_V2"'
 RS='"event":"CLUSTER_CHANGE_RESOURCE_STATE_V2"'
 NS='"event":"CLUSTER_CHANGE_NODE_STATE_V2"'
+NW='"event":"CLUSTER_CHANGE_NETWORK_STATE_V2"'
+NI='"event":"CLUSTER_CHANGE_NETINTERFACE_STATE_V2"'
 NP='"event":"CLUSTER_CHANGE_NODE_PRIVATE_PROPERTY_V2"'
 RV='"event":"CLUSTER_CHANGE_REGISTRY_VALUE_V2"'
 RN='"event":"CLUSTER_CHANGE_REGISTRY_NAME_V2"'
@@ -281,9 +288,15 @@ expect 20 '{"register":"nscluster"}' \
 	"{\"publish\":\"RESOURCE\",\"id\":\"alpha-b\",$A,\"state\":\"Online\"}" \
 	"{\"publish\":\"RESOURCE\",\"id\":\"beta-a\",$B,\"state\":\"Online\"}" \
 	"{\"publish\":\"RESOURCE\",\"id\":\"beta-b\",$B,\"state\":\"Online\"}"
+expect 5 '{"publish":"NETWORK","id":"link0","name":"Link 0","state":"Up"}' \
+	'{"publish":"NETWORK_INTERFACE","id":"1-link0","parent":"1","name":"node1 - Link 0","state":"Up"}' \
+	'{"publish":"NETWORK_INTERFACE","id":"2-link0","parent":"2","name":"node2 - Link 0","state":"Up"}' \
+	'{"publish":"NETWORK_INTERFACE","id":"3-link0","parent":"3","name":"node3 - Link 0","state":"Up"}'
 settle
 none '"event"'
 end
+
+quiet_from=$(wc -l <"$out")
 
 begin "permanent node attribute: node private property, registry value"
 act node3 crm_attribute -N node2 -n rack -v r2
@@ -463,14 +476,26 @@ none '"id":"beta"'
 end
 
 # No fencing here: node3 may keep running beta's Dummies (split brain);
-# the cluster, and so the bridge, takes it as down once it is lost.
+# the cluster, and so the bridge, takes it as down once it is lost. Its
+# knet link, polled by the bridge every 2 s, is seen down by node1 too:
+# node3's interface Unreachable, the network Partitioned (in a batch of
+# its own, so its order against the node's events varies).
 begin "kill -9 of node3's corosync: node3 Down, beta fails over to node2"
+# Nothing before touched Corosync: no network or interface changed.
+sed -n "$((quiet_from + 1)),${mark}p" "$out" |
+	grep -q '"event":"CLUSTER_CHANGE_NET' && why="$why
+a network or interface changed before any node was lost"
 killed=$(clock)
 "$NSC" kill-corosync node3 || why="$why
 kill-corosync failed"
 expect 30 "{$NS,\"id\":\"3\",\"name\":\"node3\",\"state\":\"Down\"}" \
 	"{$GO,\"id\":\"beta\",\"parent\":\"2\"}"
+expect 10 "{$NW,\"id\":\"link0\",\"name\":\"Link 0\",\"state\":\"Partitioned\"}"
+expect 10 "{$NI,\"id\":\"3-link0\",\"parent\":\"3\",\"name\":\"node3 - Link 0\",\"state\":\"Unreachable\"}"
 settle
+final NETWORK link0 Partitioned
+final NETINTERFACE 1-link0 Up
+final NETINTERFACE 2-link0 Up
 final NODE 3 Down
 final GROUP beta Online 2
 final RESOURCE beta-a Online
@@ -489,7 +514,10 @@ killed=$(clock)
 kill-corosync failed"
 expect 30 '{"event":"CLUSTER_CHANGE_QUORUM_STATE_V2","id":"Quorum","state":"Lost"}' \
 	"{$NS,\"id\":\"2\",\"name\":\"node2\",\"state\":\"Down\"}"
+expect 10 "{$NI,\"id\":\"2-link0\",\"parent\":\"2\",\"name\":\"node2 - Link 0\",\"state\":\"Unreachable\"}"
 settle
+final NETWORK link0 Partitioned
+final NETINTERFACE 1-link0 Up
 final NODE 2 Down
 final NODE 1 Up
 final RESOURCE alpha-a Offline
