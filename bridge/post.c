@@ -138,7 +138,13 @@ int bm_post_changes(clusnotify_producer *p, uint32_t id,
 				.has_state = c->has_state,
 				.id = c->id,
 				.parent = c->parent,
-				.name = c->name,
+				/*
+				 * Pacemaker's groups and resources have only
+				 * an id, which is their name: an event must
+				 * carry it, as a V1 program (GetClusterNotify)
+				 * knows the object only by name.
+				 */
+				.name = c->name ? c->name : c->id,
 				.type_name = c->type_name,
 			};
 			uint32_t st = c->state;

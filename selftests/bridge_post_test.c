@@ -139,7 +139,7 @@ static void expect_records(struct __test_metadata *_metadata, HCHANGE port,
 {
 	static BYTE buf[65536];
 	WCHAR id[512], parent[512], name[512], type[512];
-	char sid[512], sparent[512];
+	char sid[512], sparent[512], sname[512];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -155,6 +155,11 @@ static void expect_records(struct __test_metadata *_metadata, HCHANGE port,
 		ASSERT_EQ(ERROR_SUCCESS, rc) TH_LOG("record %zu", i);
 		narrow(id, sid, sizeof(sid));
 		narrow(parent, sparent, sizeof(sparent));
+		narrow(name, sname, sizeof(sname));
+		/* Named, as a V1 program sees objects only by name. */
+		if (sid[0]) {
+			EXPECT_STRNE("", sname) TH_LOG("record %zu", i);
+		}
 		TH_LOG("record %zu: type %u flag 0x%llx id '%s' parent '%s'",
 		       i, ft.dwObjectType, (unsigned long long)ft.FilterFlags,
 		       sid, sparent);
