@@ -8,7 +8,9 @@
 # it; a consumer (clusnotify watch, which uses only clusapi.h) must receive
 # the bridge's events for a stop and a start of the resource done with
 # crm_resource, CLUSTER_STATE when Pacemaker stops, CLUSTER_RECONNECT when
-# it is started again, and the bridge's events after that.
+# it is started again, and the bridge's events after that. A second
+# watcher on a V1 port (GetClusterNotify, where an event names its object
+# by name only) must get the same, by name.
 #
 #   pacemaker_guest.sh DIR [DONE]
 #
@@ -25,7 +27,7 @@ name=e2e
 rsc=dummy1
 work=/tmp/e2e
 n=${2:-0}
-plan=$((n + 12))
+plan=$((n + 14))
 pids=()
 
 mkdir -p "$work"
@@ -75,11 +77,14 @@ rsc_role() { # role
 	mon | grep -q "<resource id=\"$rsc\" [^>]*role=\"$1\""
 }
 # The watcher's events from line FROM on hold one matching every pattern
-# (grep -E; one JSON object a line).
+# (grep -E; one JSON object a line). seen_in: in FILE, not the V2 port's.
 seen() { # from pattern...
-	local from=$1 p
-	shift
-	tail -n "+$from" "$work/watch.out" >"$work/seen"
+	seen_in "$work/watch.out" "$@"
+}
+seen_in() { # file from pattern...
+	local file=$1 from=$2 p
+	shift 2
+	tail -n "+$from" "$file" >"$work/seen"
 	for p in "$@"; do
 		grep -E -- "$p" "$work/seen" >"$work/seen.next" || return 1
 		mv "$work/seen.next" "$work/seen"
@@ -197,10 +202,16 @@ fi
 	>"$work/watch.out" 2>"$work/watch.err" &
 wpid=$!
 pids+=($wpid)
-if ! until_ok 15 grep -q 'Watches established' "$work/watch.err"; then
-	show "$work/watch.err"
-	bail "clusnotify watch did not set up its port"
-fi
+"$cli" watch -c "$name" --v1 --json -n 500 -t 300 \
+	>"$work/v1.out" 2>"$work/v1.err" &
+v1pid=$!
+pids+=($v1pid)
+for f in watch v1; do
+	if ! until_ok 15 grep -q 'Watches established' "$work/$f.err"; then
+		show "$work/$f.err"
+		bail "clusnotify watch did not set up its port"
+	fi
+done
 
 res='"type":"RESOURCE"'
 who="\"(name|id)\":\"$rsc\""
@@ -231,6 +242,19 @@ else
 	show "$work/crm_resource.out"
 	show "$work/watch.out" 20
 	show "$work/bridge.err"
+fi
+
+# V1: the record names the resource; a V1 program has nothing else.
+v1rsc=('"event":"RESOURCE_STATE"' '"type":"RESOURCE"' "\"name\":\"$rsc\"")
+v1_stop_start() {
+	seen_in "$work/v1.out" 1 "${v1rsc[@]}" '"state":"Offline"' &&
+		seen_in "$work/v1.out" 1 "${v1rsc[@]}" '"state":"Online"'
+}
+if until_ok 10 v1_stop_start; then
+	ok "V1 port: RESOURCE_STATE Offline and Online, named $rsc"
+else
+	not_ok "V1 port: RESOURCE_STATE Offline and Online, named $rsc"
+	grep '"RESOURCE_STATE"' "$work/v1.out" | cut -c1-160 | head -n 4 | sed 's/^/#   /'
 fi
 
 if kill -0 "$bpid" 2>/dev/null; then
@@ -272,6 +296,17 @@ else
 	show "$work/watch.out" 20
 	show "$work/bridge.err"
 fi
+v1_down_up() {
+	grep -E '"event":"CLUSTER_(STATE|RECONNECT)"' "$work/v1.out" |
+		grep -F "\"name\":\"$name\"" | cut -d, -f2 | tr '\n' ' ' |
+		grep -q '"event":"CLUSTER_STATE" "event":"CLUSTER_RECONNECT" $'
+}
+if until_ok 10 v1_down_up; then
+	ok "V1 port: CLUSTER_STATE, then CLUSTER_RECONNECT"
+else
+	not_ok "V1 port: CLUSTER_STATE, then CLUSTER_RECONNECT"
+	grep '"CLUSTER_' "$work/v1.out" | cut -c1-120 | sed 's/^/#   /'
+fi
 # The snapshot taken at the reconnect may catch the resource stopped or
 # starting; whatever it posted, the last state the watcher gets must be
 # the one Pacemaker ends in. No change may be lost.
@@ -302,16 +337,20 @@ else
 fi
 kill -TERM "$pcmk"
 until_ok 45 sh -c "! kill -0 $pcmk" || echo "# pacemakerd still running after 45 s"
-kill "$wpid" 2>/dev/null
+kill "$wpid" "$v1pid" 2>/dev/null
 wst=0
 wait "$wpid" 2>/dev/null || wst=$?
-# The watcher was only ever ended by us (143) or its own limits (0, 2);
-# 1 is an error it hit.
-if [ "$wst" -ne 1 ] && ! grep -qv 'Watches established' "$work/watch.err"; then
-	ok "the watcher reported no error"
+v1st=0
+wait "$v1pid" 2>/dev/null || v1st=$?
+# The watchers were only ever ended by us (143) or their own limits (0,
+# 2); 1 is an error one hit.
+if [ "$wst" -ne 1 ] && [ "$v1st" -ne 1 ] &&
+	! cat "$work/watch.err" "$work/v1.err" | grep -qv 'Watches established'; then
+	ok "the watchers reported no error"
 else
-	not_ok "the watcher reported no error (exit status $wst)"
+	not_ok "the watchers reported no error (exit status $wst, V1 $v1st)"
 	show "$work/watch.err"
+	show "$work/v1.err"
 fi
 echo "# the watcher's events ($(wc -l <"$work/watch.out")):"
 sed 's/^/#   /' "$work/watch.out" | cut -c1-200 | tail -n 40

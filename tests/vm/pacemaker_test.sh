@@ -12,7 +12,7 @@
 set -u
 top=$(cd "${1:-.}" && pwd)
 build=$top/build
-plan=13
+plan=15
 
 skip_all() {
 	echo "TAP version 13"
