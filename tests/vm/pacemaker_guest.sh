@@ -149,10 +149,10 @@ chown hacluster:haclient /var/log/pacemaker
 t_start=$(now)
 echo "# $t_start s: starting corosync and pacemakerd"
 corosync -f -c "$work/corosync.conf" >"$work/corosync.out" 2>&1 &
-pids+=($!)
+pids+=("$!")
 PCMK_logfile=$work/pacemaker.log pacemakerd -f >"$work/pacemakerd.out" 2>&1 &
 pcmk=$!
-pids+=($pcmk)
+pids+=("$pcmk")
 
 if until_ok 90 node_online; then
 	ok "one-node cluster: clusnotify-vm online"
@@ -184,7 +184,7 @@ fi
 "$bridge" --verbose --coalesce-ms 100 --retry-ms 500 \
 	>"$work/bridge.out" 2>"$work/bridge.err" &
 bpid=$!
-pids+=($bpid)
+pids+=("$bpid")
 registered() { "$cli" clusters 2>/dev/null | awk -v n="$name" '$NF == n { f = 1 } END { exit !f }'; }
 if until_ok 30 registered; then
 	ok "the bridge registered cluster $name"
@@ -201,11 +201,11 @@ fi
 "$cli" watch -c "$name" --json -n 500 -t 300 \
 	>"$work/watch.out" 2>"$work/watch.err" &
 wpid=$!
-pids+=($wpid)
+pids+=("$wpid")
 "$cli" watch -c "$name" --v1 --json -n 500 -t 300 \
 	>"$work/v1.out" 2>"$work/v1.err" &
 v1pid=$!
-pids+=($v1pid)
+pids+=("$v1pid")
 for f in watch v1; do
 	if ! until_ok 15 grep -q 'Watches established' "$work/$f.err"; then
 		show "$work/$f.err"
@@ -287,7 +287,7 @@ lines=$(wc -l <"$work/watch.out")
 t=$(now)
 PCMK_logfile=$work/pacemaker.log pacemakerd -f >>"$work/pacemakerd.out" 2>&1 &
 pcmk=$!
-pids+=($pcmk)
+pids+=("$pcmk")
 if until_ok 90 seen $((lines + 1)) '"event":"CLUSTER_RECONNECT_V2"' '"name":"'$name'"'; then
 	ok "Pacemaker started again: the watcher gets CLUSTER_RECONNECT_V2"
 	echo "# $(now) s: CLUSTER_RECONNECT seen, $(since "$t") s after the start"
