@@ -60,16 +60,17 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 }
-# until_ok SECONDS COMMAND...: poll every 0.2 s.
+# until_ok SECONDS COMMAND...: poll every 0.2 s, for SECONDS of the
+# clock (a count of tries would stretch with the load of an emulated VM).
 until_ok() {
-	local tries=$(($1 * 5))
+	local end
+	end=$(awk -v t="$1" '{ printf "%d", $1 + t }' /proc/uptime)
 	shift
-	while [ $tries -gt 0 ]; do
+	while :; do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
 		sleep 0.2
-		tries=$((tries - 1))
 	done
-	return 1
 }
 mon() { crm_mon -1 --output-as=xml 2>/dev/null; }
 node_online() { mon | grep -q '<node name="clusnotify-vm" [^>]*online="true"'; }
