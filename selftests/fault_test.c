@@ -79,6 +79,21 @@ static int write_str(const char *path, const char *v)
 	return ret;
 }
 
+/*
+ * Stop failing this thread's allocations. Opening and writing the knob
+ * allocate too, so while injection is armed (at 20% for the random
+ * workload) the disarming write itself can fail and leave the thread
+ * armed: try until it takes.
+ */
+static void disarm_thread(void)
+{
+	int i;
+
+	for (i = 0; i < 1000; i++)
+		if (!write_str("/proc/thread-self/make-it-fail", "0"))
+			return;
+}
+
 static int read_str(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -229,7 +244,7 @@ static void sweep_pairs(struct fctx *c, const struct op *op, int step)
 		write_str(DBG "failslab/probability", "100");
 		write_str("/proc/thread-self/make-it-fail", "1");
 		ret = op->run(c);
-		write_str("/proc/thread-self/make-it-fail", "0");
+		disarm_thread();
 		write_str(DBG "failslab/probability", "0");
 		read_str(DBG "failslab/times", v, sizeof(v));
 		injected = 2 - atoi(v);
@@ -1019,7 +1034,7 @@ FIXTURE_TEARDOWN(fault)
 
 	if (!self->c)
 		return;
-	write_str("/proc/thread-self/make-it-fail", "0");
+	disarm_thread();
 	pwrite(self->c->nth_fd, "0", 1, 0);
 	for (i = 0; i < NKNOBS; i++)
 		write_str(knobs[i], self->saved[i]);
@@ -1304,7 +1319,7 @@ TEST_F_TIMEOUT(fault, random_failures_during_a_workload, 120)
 		else
 			ok++;
 	}
-	write_str("/proc/thread-self/make-it-fail", "0");
+	disarm_thread();
 	write_str(DBG "failslab/probability", "0");
 	write_str(DBG "fail_page_alloc/probability", "0");
 	/* Disarmed: drain, and seq must add up on every port. */

@@ -225,11 +225,20 @@ step "Pacemaker stops: the cluster goes down" 30 \
 	"kill -TERM $pcmk_pid" \
 	'{"down":"livetest"}'
 until_ok 20 sh -c "! kill -0 $pcmk_pid"
+# Every daemon gone, the CIB manager's last write of cib.xml included,
+# before the file is edited (a late write would undo the edit, and the
+# test would blame the bridge for a change Pacemaker never saw).
+until_ok 20 sh -c "! pgrep -f pacemaker-based"
 CIB_file=/var/lib/pacemaker/cib/cib.xml crm_resource -r web-b --meta \
 	-d target-role >"$work/action.out" 2>&1
 # The digest beside it (cib.xml.sig) no longer matches the edited file;
 # without one the CIB manager reads cib.xml as it is.
 rm -f /var/lib/pacemaker/cib/cib.xml.sig
+if CIB_file=/var/lib/pacemaker/cib/cib.xml crm_resource -r web-b --meta \
+	-g target-role >/dev/null 2>&1; then
+	echo "# the saved CIB still has web-b's target-role after the edit:"
+	sed 's/^/#   /' "$work/action.out"
+fi
 mark=$(wc -l <"$work/out")
 start_pacemaker
 until_ok 60 in_order '{"register":"livetest"}' \
