@@ -5,10 +5,23 @@
  * notifications into one snapshot, and reports what changed since the
  * previous snapshot, through the producer API or as JSON lines.
  *
- * Losing the CIB connection (Pacemaker stopping) ends the producer
- * session, so the cluster goes down at every port (CLUSTER_STATE); once
- * the CIB answers again the bridge registers anew (CLUSTER_RECONNECT) and
- * posts what changed meanwhile, from the snapshot it had before.
+ * The bridge keeps its own copy of the CIB, as crm_mon does: the whole
+ * CIB is queried once per connection, and every diff notification is
+ * applied to the copy as it arrives. A snapshot is then taken from the
+ * copy, not from a query made when the coalescing timer fires: the
+ * changes Pacemaker notifies while it shuts down (resources stopping,
+ * the node leaving) are then reported even when the CIB manager has gone
+ * by the time the timer fires. A diff that does not apply (one was
+ * missed: its version does not follow the copy's) makes the bridge query
+ * the whole CIB again at once. The snapshot (crm_mon on the copy) runs as
+ * a child process while the loop goes on reading notifications (snapshot.c
+ * says why), one at a time: what is notified meanwhile makes the next.
+ *
+ * Losing the CIB connection (Pacemaker stopping) first reports what the
+ * copy holds that was not reported yet, then ends the producer session,
+ * so the cluster goes down at every port (CLUSTER_STATE); once the CIB
+ * answers again the bridge registers anew (CLUSTER_RECONNECT) and posts
+ * what changed meanwhile, from the snapshot it had before.
  */
 #include <errno.h>
 #include <signal.h>
@@ -32,6 +45,10 @@ struct live {
 	GMainLoop *loop;
 	cib_t *cib;
 	int connected;
+	xmlNode *cib_xml;	/* the CIB: last query, then every diff since */
+	struct bm_snapshot *snap; /* crm_mon running on a copy of cib_xml */
+	int owed;		/* changes that no snapshot started covers */
+	int closing;		/* the CIB left: end the session after snap */
 	guint coalesce_id, retry_id, link_id;
 	struct bm_model *prev;	/* what was last reported */
 	int registered;		/* the session is open (or printed so) */
@@ -132,35 +149,34 @@ static int report(struct live *l, GPtrArray *changes)
 	return ret;
 }
 
-/*
- * Take a snapshot and report it: the whole directory the first time,
- * the differences from the last one otherwise (also after a reconnect:
- * the kernel kept the directory while the cluster was down).
- */
-static void refresh(struct live *l)
+/* The whole CIB into the copy; -1 when the CIB manager does not answer. */
+static int cib_fetch(struct live *l)
 {
-	xmlNode *out = NULL;
-	struct bm_model *m;
-	GPtrArray *changes;
-	char *xml, *err = NULL;
 	int rc;
 
-	rc = l->cib->cmds->query(l->cib, NULL, &out,
+	free_xml(l->cib_xml);
+	l->cib_xml = NULL;
+	rc = l->cib->cmds->query(l->cib, NULL, &l->cib_xml,
 				 cib_scope_local | cib_sync_call);
-	if (rc != pcmk_ok || !out) {
-		g_printerr("clusnotify-pacemaker: CIB query: %s\n",
-			   pcmk_strerror(rc));
-		return;
-	}
-	xml = dump_xml_unformatted(out);
-	free_xml(out);
-	m = bm_snapshot_xml(xml, &err);
-	free(xml);
-	if (!m) {
-		g_printerr("clusnotify-pacemaker: %s\n", err);
-		g_free(err);
-		return;
-	}
+	if (rc == pcmk_ok && l->cib_xml)
+		return 0;
+	g_printerr("clusnotify-pacemaker: CIB query: %s\n", pcmk_strerror(rc));
+	free_xml(l->cib_xml);
+	l->cib_xml = NULL;
+	return -1;
+}
+
+/*
+ * Report a snapshot: the whole directory the first time, the differences
+ * from the last one otherwise (also after a reconnect: the kernel kept
+ * the directory while the cluster was down). Takes m; 0 when reported,
+ * else -1 with a retry scheduled (l->prev stays what was last reported).
+ */
+static int report_snapshot(struct live *l, struct bm_model *m)
+{
+	GPtrArray *changes;
+	char *err = NULL;
+
 	/* Networks from Corosync; without it, none (said once). */
 	if (bm_corosync_read(m, &err)) {
 		if (!l->said_no_corosync)
@@ -219,9 +235,85 @@ static void refresh(struct live *l)
 	g_ptr_array_unref(changes);
 	bm_model_free(l->prev);
 	l->prev = m;
-	return;
+	return 0;
 keep_old:
 	bm_model_free(m);
+	return -1;
+}
+
+static void on_snapshot(struct bm_model *m, const char *err, void *data);
+
+/* Start crm_mon on the copy; a retry is scheduled if it cannot start. */
+static void snapshot(struct live *l)
+{
+	char *xml, *err = NULL;
+
+	if (!l->cib_xml && (!l->connected || cib_fetch(l))) {
+		schedule_retry(l);
+		return;
+	}
+	xml = dump_xml_unformatted(l->cib_xml);
+	l->snap = bm_snapshot_start(xml, on_snapshot, l, &err);
+	free(xml);
+	if (!l->snap) {
+		g_printerr("clusnotify-pacemaker: %s\n", err);
+		g_free(err);
+		schedule_retry(l);
+		return;
+	}
+	l->owed = 0;
+}
+
+/*
+ * Changes are to be reported: a snapshot starts now, or, while one runs
+ * (from an older copy), as soon as it is done. One at a time, so reports
+ * keep the order of the CIB's versions.
+ */
+static void refresh(struct live *l)
+{
+	l->owed = 1;
+	if (!l->snap)
+		snapshot(l);
+}
+
+/* The CIB left and what it said is reported: the cluster goes down. */
+static void close_session(struct live *l)
+{
+	l->closing = 0;
+	free_xml(l->cib_xml);
+	l->cib_xml = NULL;
+	session_down(l);
+	schedule_retry(l);
+}
+
+static void on_snapshot(struct bm_model *m, const char *err, void *data)
+{
+	struct live *l = data;
+	int reported = 0;
+
+	l->snap = NULL;
+	if (!m) {
+		g_printerr("clusnotify-pacemaker: %s\n", err);
+		l->owed = 1;
+		schedule_retry(l);
+	} else if (report_snapshot(l, m)) {
+		l->owed = 1;
+	} else {
+		reported = 1;
+	}
+	if (l->closing) {
+		/* What came in while crm_mon ran, from the copy, then down. */
+		if (reported && l->owed && l->registered) {
+			snapshot(l);
+			if (l->snap)
+				return;
+		}
+		close_session(l);
+		return;
+	}
+	/* Changes that came in meanwhile; a failure waits for its retry. */
+	if (l->owed && reported)
+		snapshot(l);
 }
 
 /* ---- the CIB connection ---- */
@@ -239,9 +331,27 @@ static gboolean on_coalesced(gpointer data)
 static void on_diff(const char *event, xmlNode *msg)
 {
 	struct live *l = the_live;
+	/* F_CIB_UPDATE_RESULT, which libcib's public headers do not define. */
+	xmlNode *diff = get_message_xml(msg, "cib_update_result");
 
 	(void)event;
-	(void)msg;
+	/*
+	 * Keep the copy current now, while the CIB manager still answers:
+	 * a diff checked against the copy's version, or the whole CIB.
+	 */
+	if (l->cib_xml &&
+	    (!diff || xml_apply_patchset(l->cib_xml, diff, TRUE) != pcmk_ok)) {
+		LOG(l, "clusnotify-pacemaker: a CIB diff does not apply, querying the whole CIB\n");
+		free_xml(l->cib_xml);
+		l->cib_xml = NULL;
+	}
+	if (!l->cib_xml && l->connected)
+		cib_fetch(l);
+	if (l->cib_xml)
+		LOG(l, "clusnotify-pacemaker: CIB %s.%s.%s\n",
+		    crm_element_value(l->cib_xml, "admin_epoch"),
+		    crm_element_value(l->cib_xml, "epoch"),
+		    crm_element_value(l->cib_xml, "num_updates"));
 	/*
 	 * One snapshot for a burst: the first change arms the timer and
 	 * the rest ride along, so a change waits coalesce_ms at most.
@@ -258,8 +368,23 @@ static void on_cib_lost(gpointer data)
 	(void)data;
 	LOG(l, "clusnotify-pacemaker: CIB connection lost\n");
 	l->connected = 0;
-	session_down(l);
-	schedule_retry(l);
+	/*
+	 * What Pacemaker notified before it went (resources stopped on the
+	 * way down) is in the copy: report it while the session is still
+	 * up, so that it is not lost with the connection, then go down.
+	 */
+	if (l->coalesce_id) {
+		g_source_remove(l->coalesce_id);
+		l->coalesce_id = 0;
+		l->owed = 1;
+	}
+	if (!l->snap && l->owed && l->registered && l->cib_xml)
+		snapshot(l);
+	if (l->snap) {
+		l->closing = 1;	/* on_snapshot ends the session */
+		return;
+	}
+	close_session(l);
 }
 
 static int cib_connect(struct live *l)
@@ -270,6 +395,9 @@ static int cib_connect(struct live *l)
 		l->cib->cmds->signoff(l->cib);
 		cib_delete(l->cib);
 	}
+	/* A new connection starts from a whole CIB (refresh queries it). */
+	free_xml(l->cib_xml);
+	l->cib_xml = NULL;
 	l->cib = cib_new();
 	if (!l->cib)
 		return -ENOMEM;
@@ -295,6 +423,9 @@ static gboolean on_retry(gpointer data)
 	struct live *l = data;
 
 	l->retry_id = 0;
+	/* on_snapshot decides what comes next; the copy is in use. */
+	if (l->snap || l->closing)
+		return G_SOURCE_REMOVE;
 	if (!l->connected) {
 		int rc = cib_connect(l);
 
@@ -303,7 +434,7 @@ static gboolean on_retry(gpointer data)
 			    pcmk_strerror(rc));
 			schedule_retry(l);
 		}
-	} else if (!l->registered) {
+	} else if (!l->registered || l->owed) {
 		refresh(l);
 	}
 	return G_SOURCE_REMOVE;
@@ -351,7 +482,8 @@ static gboolean on_link_poll(gpointer data)
 	struct bm_model *now;
 	char *err = NULL;
 
-	if (!l->connected || !l->registered || !l->prev || l->coalesce_id)
+	if (!l->connected || !l->registered || !l->prev || l->coalesce_id ||
+	    l->snap)
 		return G_SOURCE_CONTINUE;
 	now = bm_model_new();
 	if (bm_corosync_read(now, &err))
@@ -390,11 +522,14 @@ int bm_live(const struct bm_options *o)
 	g_main_loop_run(l.loop);
 
 	/* Stopping the bridge ends its session: the cluster goes down. */
+	if (l.snap)
+		bm_snapshot_abort(l.snap);
 	session_down(&l);
 	if (l.cib) {
 		l.cib->cmds->signoff(l.cib);
 		cib_delete(l.cib);
 	}
+	free_xml(l.cib_xml);
 	bm_model_free(l.prev);
 	g_free(l.name);
 	g_main_loop_unref(l.loop);

@@ -16,7 +16,7 @@ top=$(cd "${1:-.}" && pwd)
 # Never a closed stdin: Pacemaker's CIB file writer takes descriptor 0,
 # if free, for an error (it asserts fd > 0) and loses the write.
 exec </dev/null
-plan=9
+plan=10
 
 skip_all() {
 	echo "TAP version 13"
@@ -222,12 +222,38 @@ step "instance attribute: private property and registry value" 20 \
 	"{\"event\":\"CLUSTER_CHANGE_RESOURCE_PRIVATE_PROPERTY_V2\",\"id\":\"web-a\",$G,\"props\":{\"fake\":\"42\"}}" \
 	'{"event":"CLUSTER_CHANGE_REGISTRY_VALUE_V2","id":"Resources\\web-a\\Parameters","props":{"fake":"42"}}'
 
+# Pacemaker stops web-a on its way down, and the CIB says so before the
+# CIB manager leaves: that is reported before the cluster goes down.
+# A second bridge, which would wait 30 s before its next snapshot, shows
+# that this does not depend on the CIB manager still answering when the
+# snapshot is taken: its copy of the CIB has the changes notified before
+# the connection dropped, and it reports them before going down.
+"$bin" --dry-run --coalesce-ms 30000 --retry-ms 500 --cluster-name slowtest \
+	>"$work/out2" 2>"$work/err2" &
+bridge2=$!
+until_ok 20 grep -q '"publish":"RESOURCE","id":"web-a"' "$work/out2"
 # While Pacemaker is down, web-b is started again in the saved CIB: the
 # reconnection must report exactly that, once.
-step "Pacemaker stops: the cluster goes down" 30 \
+step "Pacemaker stops: web-a and web go Offline, then the cluster goes down" 30 \
 	"kill -TERM $pcmk_pid" \
+	"{\"event\":\"CLUSTER_CHANGE_RESOURCE_STATE_V2\",\"id\":\"web-a\",$G,\"state\":\"Offline\"}" \
+	'{"event":"CLUSTER_CHANGE_GROUP_STATE_V2","id":"web","parent":"1","state":"Offline"}' \
 	'{"down":"livetest"}'
 until_ok 20 sh -c "! kill -0 $pcmk_pid"
+slow_bridge() {
+	grep -n -F -x -e '{"down":"slowtest"}' \
+		-e "{\"event\":\"CLUSTER_CHANGE_RESOURCE_STATE_V2\",\"id\":\"web-a\",$G,\"state\":\"Offline\"}" \
+		"$work/out2" | cut -d: -f2- | tr '\n' ' '
+}
+until_ok 10 grep -q '"down":"slowtest"' "$work/out2"
+if [ "$(slow_bridge)" = "{\"event\":\"CLUSTER_CHANGE_RESOURCE_STATE_V2\",\"id\":\"web-a\",$G,\"state\":\"Offline\"} {\"down\":\"slowtest\"} " ]; then
+	result 0 "a snapshot due after the CIB left: web-a Offline reported, then down"
+else
+	result 1 "a snapshot due after the CIB left: web-a Offline reported, then down"
+	sed 's/^/#   /' "$work/out2" "$work/err2" | cut -c1-160 | tail -n 20
+fi
+kill "$bridge2" 2>/dev/null
+wait "$bridge2" 2>/dev/null
 # Every daemon gone, the CIB manager's last write of cib.xml included,
 # before the file is edited (a late write would undo the edit, and the
 # test would blame the bridge for a change Pacemaker never saw).
