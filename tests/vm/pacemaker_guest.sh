@@ -7,8 +7,9 @@
 # bridge (clusnotify-pacemaker, posting through the producer API) follows
 # it; a consumer (clusnotify watch, which uses only clusapi.h) must receive
 # the bridge's events for a stop and a start of the resource done with
-# crm_resource, CLUSTER_STATE when Pacemaker stops, CLUSTER_RECONNECT when
-# it is started again, and the bridge's events after that. A second
+# crm_resource, the resource's stop reported before CLUSTER_STATE when
+# Pacemaker stops, CLUSTER_RECONNECT when it is started again, and the
+# bridge's events after that. A second
 # watcher on a V1 port (GetClusterNotify, where an event names its object
 # by name only) must get the same, by name.
 #
@@ -27,7 +28,7 @@ name=e2e
 rsc=dummy1
 work=/tmp/e2e
 n=${2:-0}
-plan=$((n + 14))
+plan=$((n + 15))
 pids=()
 
 mkdir -p "$work"
@@ -92,7 +93,7 @@ seen_in() { # file from pattern...
 	done
 }
 
-for c in corosync pacemakerd crm_mon crm_resource "$bridge" "$cli"; do
+for c in corosync corosync-cfgtool pacemakerd crm_mon crm_resource "$bridge" "$cli"; do
 	command -v "$c" >/dev/null || bail "$c missing in the VM"
 done
 
@@ -151,6 +152,14 @@ t_start=$(now)
 echo "# $t_start s: starting corosync and pacemakerd"
 corosync -f -c "$work/corosync.conf" >"$work/corosync.out" 2>&1 &
 pids+=("$!")
+# pacemakerd gives up after about 16 s of Corosync not answering, which
+# a loaded emulated VM can take: start it once Corosync answers.
+if ! until_ok 90 corosync-cfgtool -s; then
+	not_ok "Corosync answers"
+	show "$work/corosync.log"
+	bail "no Corosync"
+fi
+echo "# $(now) s: corosync answers, $(since "$t_start") s after its start"
 PCMK_logfile=$work/pacemaker.log pacemakerd -f >"$work/pacemakerd.out" 2>&1 &
 pcmk=$!
 pids+=("$pcmk")
@@ -266,6 +275,7 @@ else
 	show "$work/bridge.err"
 fi
 
+lines=$(wc -l <"$work/watch.out")
 t=$(now)
 echo "# $t s: stopping Pacemaker"
 kill -TERM "$pcmk"
@@ -275,6 +285,23 @@ if until_ok 45 seen 1 '"event":"CLUSTER_STATE_V2"'; then
 else
 	not_ok "Pacemaker stopped: the watcher gets CLUSTER_STATE_V2"
 	show "$work/watch.out" 20
+	show "$work/bridge.err"
+fi
+
+# Pacemaker stops the resource on its way down and says so in the CIB
+# before the CIB manager leaves: the bridge reports it while the cluster
+# is still up, so the last state a port heard is the one it had.
+stop_then_down() {
+	tail -n "+$((lines + 1))" "$work/watch.out" | awk -v who="$who" '
+		/"event":"RESOURCE_STATE_V2"/ && $0 ~ who && /"state":"Offline"/ { off = 1 }
+		/"event":"CLUSTER_STATE_V2"/ { exit !off }
+		END { if (!off) exit 1 }'
+}
+if stop_then_down; then
+	ok "Pacemaker stopping: RESOURCE_STATE_V2 $rsc Offline before CLUSTER_STATE_V2"
+else
+	not_ok "Pacemaker stopping: RESOURCE_STATE_V2 $rsc Offline before CLUSTER_STATE_V2"
+	tail -n "+$((lines + 1))" "$work/watch.out" | cut -c1-160 | sed 's/^/#   /'
 	show "$work/bridge.err"
 fi
 

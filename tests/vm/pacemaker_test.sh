@@ -12,7 +12,7 @@
 set -u
 top=$(cd "${1:-.}" && pwd)
 build=$top/build
-plan=15
+plan=16
 
 skip_all() {
 	echo "TAP version 13"
