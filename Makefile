@@ -205,13 +205,38 @@ $(BENCH_BIN): $(BENCH_SRC) $(BENCH_HDR) $(BUILD)/bench/cn_util.o $(LIB_A) $(LIB_
 		$(PKG_CFLAGS) -o $@ $(BENCH_SRC) $(BUILD)/bench/cn_util.o $(LIB_A) \
 		$(PKG_LIBS) -lpthread -lm
 
-bench: module $(BENCH_BIN)
+# The Pacemaker benchmark (bench/pcmk/, bench/pcmk-run): a consumer that
+# links libclusapi as any application would, the stamps and crm_mon's
+# inotify follower, and the raw libcib subscriber, which links Pacemaker's
+# libcib as the bridge does. They run in the VM booted on scripts/vm-rootfs.
+PCMK_BENCH := $(BUILD)/bench/pcmk-consumer $(BUILD)/bench/pcmk-tool \
+	$(BUILD)/bench/pcmk-cibwatch
+PCMK_BENCH_PKGS := pacemaker-cib libxml-2.0 glib-2.0
+
+bench-build: $(PCMK_BENCH)
+
+$(BUILD)/bench/pcmk-consumer: bench/pcmk/consumer.c $(LIB_A) $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -Iinclude/uapi \
+		$(PKG_CFLAGS) -o $@ $< $(LIB_A) $(PKG_LIBS) -lpthread
+
+$(BUILD)/bench/pcmk-tool: bench/pcmk/tool.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -o $@ $<
+
+$(BUILD)/bench/pcmk-cibwatch: bench/pcmk/cibwatch.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE \
+		$$(pkg-config --cflags $(PCMK_BENCH_PKGS)) -o $@ $< \
+		$$(pkg-config --libs $(PCMK_BENCH_PKGS))
+
+bench: module $(BENCH_BIN) $(PCMK_BENCH) bridge
 	bench/run
 
-bench-tiny: module $(BENCH_BIN)
+bench-tiny: module $(BENCH_BIN) $(PCMK_BENCH) bridge
 	bench/run --tiny
 
-check check-vm: $(BENCH_BIN)
+check check-vm: $(BENCH_BIN) $(PCMK_BENCH) bridge
 # --- bench: end ---
 
 # Parts with their own fragment: mk/*.mk (cli, run, ...).

@@ -97,71 +97,22 @@ for c in corosync corosync-cfgtool pacemakerd crm_mon crm_resource "$bridge" "$c
 	command -v "$c" >/dev/null || bail "$c missing in the VM"
 done
 
-cat >"$work/corosync.conf" <<EOF
-totem {
-	version: 2
-	cluster_name: $name
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-}
-logging {
-	to_stderr: no
-	to_syslog: no
-	to_logfile: yes
-	logfile: $work/corosync.log
-}
-quorum {
-	provider: corosync_votequorum
-}
-nodelist {
-	node {
-		name: clusnotify-vm
-		nodeid: 1
-		ring0_addr: 127.0.0.1
-	}
-}
-EOF
-
-# stonith-enabled=false and a short dc-deadtime seeded before the start:
-# otherwise the node waits 20 s for a DC and refuses to start anything.
-cat >/var/lib/pacemaker/cib/cib.xml <<EOF
-<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
-  <configuration>
-    <crm_config>
-      <cluster_property_set id="cib-bootstrap-options">
-        <nvpair id="opt-stonith" name="stonith-enabled" value="false"/>
-        <nvpair id="opt-deadtime" name="dc-deadtime" value="2s"/>
-      </cluster_property_set>
-    </crm_config>
-    <nodes/>
-    <resources>
-      <primitive id="$rsc" class="ocf" provider="pacemaker" type="Dummy"/>
-    </resources>
-    <constraints/>
-  </configuration>
-  <status/>
-</cib>
-EOF
-chown hacluster:haclient /var/lib/pacemaker/cib/cib.xml
-chmod 600 /var/lib/pacemaker/cib/cib.xml
-mkdir -p /var/log/pacemaker /run/resource-agents
-chown hacluster:haclient /var/log/pacemaker
+# The cluster's configuration and start, shared with bench/pcmk/guest.sh.
+# shellcheck source=tests/vm/pcmk_cluster.sh
+. "$(dirname "$0")/pcmk_cluster.sh"
+pcmk_cluster_setup
 
 t_start=$(now)
 echo "# $t_start s: starting corosync and pacemakerd"
-corosync -f -c "$work/corosync.conf" >"$work/corosync.out" 2>&1 &
-pids+=("$!")
-# pacemakerd gives up after about 16 s of Corosync not answering, which
-# a loaded emulated VM can take: start it once Corosync answers.
-if ! until_ok 90 corosync-cfgtool -s; then
+if ! pcmk_cluster_start; then
+	pids+=("$pcmk_corosync_pid")
 	not_ok "Corosync answers"
 	show "$work/corosync.log"
 	bail "no Corosync"
 fi
+pids+=("$pcmk_corosync_pid")
 echo "# $(now) s: corosync answers, $(since "$t_start") s after its start"
-PCMK_logfile=$work/pacemaker.log pacemakerd -f >"$work/pacemakerd.out" 2>&1 &
-pcmk=$!
+pcmk=$pcmk_pacemakerd_pid
 pids+=("$pcmk")
 
 if until_ok 90 node_online; then

@@ -64,7 +64,8 @@ printf '# image %s (%s MB), %s in %.1f s\n' "$img" \
 work=$(mktemp -d "${TMPDIR:-/tmp}/vm-pacemaker.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/e2e"
-cp "$top/tests/vm/pacemaker_guest.sh" "$bridge" "$cli" "$work/e2e/"
+cp "$top/tests/vm/pacemaker_guest.sh" "$top/tests/vm/pcmk_cluster.sh" \
+	"$bridge" "$cli" "$work/e2e/"
 
 # 2 vCPUs and 1 GiB: Corosync and Pacemaker took about 305 MB.
 "$top/scripts/vm-run" --rootfs "$img" --add "$work/e2e" --timeout 900 \
