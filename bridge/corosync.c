@@ -60,30 +60,97 @@ static void network_states(struct bm_model *m)
 	}
 }
 
-int bm_corosync_read(struct bm_model *m, char **err)
-{
+/*
+ * The two maps, connected on first use and kept: a libqb connection maps
+ * and clears ring buffers of a megabyte each, which cost far more than
+ * the few reads of a link poll (under emulation, 94 ms of CPU a second
+ * for a poll every 2 s with a connection per poll).
+ */
+struct bm_corosync {
 	cmap_handle_t h, stats;
-	char key[96];
-	uint32_t nodeid;
-	int i, link;
+	int connected;
+};
 
-	if (cmap_initialize(&h) != CS_OK) {
+struct bm_corosync *bm_corosync_new(void)
+{
+	return g_new0(struct bm_corosync, 1);
+}
+
+static void disconnect(struct bm_corosync *c)
+{
+	if (!c->connected)
+		return;
+	cmap_finalize(c->stats);
+	cmap_finalize(c->h);
+	c->connected = 0;
+}
+
+void bm_corosync_free(struct bm_corosync *c)
+{
+	if (!c)
+		return;
+	disconnect(c);
+	g_free(c);
+}
+
+static int connect_maps(struct bm_corosync *c, char **err)
+{
+	if (c->connected)
+		return 0;
+	if (cmap_initialize(&c->h) != CS_OK) {
 		*err = g_strdup("Corosync's cmap does not answer");
 		return -1;
 	}
-	if (cmap_initialize_map(&stats, CMAP_MAP_STATS) != CS_OK) {
-		cmap_finalize(h);
+	if (cmap_initialize_map(&c->stats, CMAP_MAP_STATS) != CS_OK) {
+		cmap_finalize(c->h);
 		*err = g_strdup("Corosync's stats map does not answer");
 		return -1;
 	}
-	for (i = 0;; i++) {
+	c->connected = 1;
+	return 0;
+}
+
+/*
+ * The first node's id into *nodeid: 1, or 0 for an empty nodelist, or -1
+ * with *err set. Another error than CS_ERR_NOT_EXIST is taken for a
+ * connection that is gone (Corosync restarted): one new one is tried.
+ */
+static int first_node(struct bm_corosync *c, uint32_t *nodeid, char **err)
+{
+	cs_error_t rc;
+
+	if (connect_maps(c, err))
+		return -1;
+	rc = cmap_get_uint32(c->h, "nodelist.node.0.nodeid", nodeid);
+	if (rc == CS_OK || rc == CS_ERR_NOT_EXIST)
+		return rc == CS_OK;
+	disconnect(c);
+	if (connect_maps(c, err))
+		return -1;
+	rc = cmap_get_uint32(c->h, "nodelist.node.0.nodeid", nodeid);
+	if (rc == CS_OK || rc == CS_ERR_NOT_EXIST)
+		return rc == CS_OK;
+	*err = g_strdup_printf("Corosync's cmap: error %d", rc);
+	return -1;
+}
+
+int bm_corosync_read(struct bm_corosync *c, struct bm_model *m, char **err)
+{
+	char key[96];
+	uint32_t nodeid;
+	int i, link, n;
+
+	n = first_node(c, &nodeid, err);
+	if (n < 0)
+		return -1;
+	for (i = 0; n; i++) {
 		char *name = NULL, *nname;
 
 		snprintf(key, sizeof(key), "nodelist.node.%d.nodeid", i);
-		if (cmap_get_uint32(h, key, &nodeid) != CS_OK)
+		if (i && cmap_get_uint32(c->h, key, &nodeid) != CS_OK)
 			break;
 		snprintf(key, sizeof(key), "nodelist.node.%d.name", i);
-		if (cmap_get_string(h, key, &name) != CS_OK)
+		if (cmap_get_string(c->h, key, &name) != CS_OK)
 			name = NULL;
 		nname = g_strdup(name ? name : "");
 		free(name);
@@ -97,7 +164,7 @@ int bm_corosync_read(struct bm_model *m, char **err)
 
 			snprintf(key, sizeof(key), "nodelist.node.%d.ring%d_addr",
 				 i, link);
-			if (cmap_get_string(h, key, &addr) != CS_OK)
+			if (cmap_get_string(c->h, key, &addr) != CS_OK)
 				continue;
 			netid = g_strdup_printf("link%d", link);
 			if (!g_hash_table_contains(m->networks, netid)) {
@@ -111,7 +178,7 @@ int bm_corosync_read(struct bm_model *m, char **err)
 			ifname = g_strdup_printf("%s - Link %d", nname, link);
 			ni = bm_model_add_netif(m, ifid, ifname, nid, netid,
 						addr);
-			ni->state = netif_state(stats, nodeid, link);
+			ni->state = netif_state(c->stats, nodeid, link);
 			g_free(nid);
 			g_free(ifid);
 			g_free(ifname);
@@ -120,8 +187,6 @@ int bm_corosync_read(struct bm_model *m, char **err)
 		}
 		g_free(nname);
 	}
-	cmap_finalize(stats);
-	cmap_finalize(h);
 	network_states(m);
 	bm_model_build_registry(m);
 	return 0;

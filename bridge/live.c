@@ -57,6 +57,7 @@ struct live {
 	char *name;
 	int status;		/* exit status */
 	int said_no_corosync;
+	struct bm_corosync *corosync;
 };
 
 /* libcib's callbacks carry no user data. */
@@ -178,7 +179,7 @@ static int report_snapshot(struct live *l, struct bm_model *m)
 	char *err = NULL;
 
 	/* Networks from Corosync; without it, none (said once). */
-	if (bm_corosync_read(m, &err)) {
+	if (bm_corosync_read(l->corosync, m, &err)) {
 		if (!l->said_no_corosync)
 			g_printerr("clusnotify-pacemaker: no networks: %s\n",
 				   err);
@@ -486,7 +487,7 @@ static gboolean on_link_poll(gpointer data)
 	    l->snap)
 		return G_SOURCE_CONTINUE;
 	now = bm_model_new();
-	if (bm_corosync_read(now, &err))
+	if (bm_corosync_read(l->corosync, now, &err))
 		g_free(err);
 	if (networks_differ(l->prev, now))
 		refresh(l);
@@ -507,6 +508,7 @@ int bm_live(const struct bm_options *o)
 	struct live l = { .o = o };
 
 	the_live = &l;
+	l.corosync = bm_corosync_new();
 	/* libcib's signon fails with a schema error without this. */
 	crm_log_cli_init("clusnotify-pacemaker");
 	l.loop = g_main_loop_new(NULL, FALSE);
@@ -530,6 +532,7 @@ int bm_live(const struct bm_options *o)
 		cib_delete(l.cib);
 	}
 	free_xml(l.cib_xml);
+	bm_corosync_free(l.corosync);
 	bm_model_free(l.prev);
 	g_free(l.name);
 	g_main_loop_unref(l.loop);
