@@ -48,6 +48,7 @@ struct live {
 	xmlNode *cib_xml;	/* the CIB: last query, then every diff since */
 	struct bm_snapshot *snap; /* crm_mon running on a copy of cib_xml */
 	int owed;		/* changes that no snapshot started covers */
+	GQueue held;		/* CIB texts at a failure, to snapshot first */
 	int closing;		/* the CIB left: end the session after snap */
 	guint coalesce_id, retry_id, link_id;
 	struct bm_model *prev;	/* what was last reported */
@@ -244,16 +245,38 @@ keep_old:
 
 static void on_snapshot(struct bm_model *m, const char *err, void *data);
 
-/* Start crm_mon on the copy; a retry is scheduled if it cannot start. */
+/* Whether a snapshot is due: changes, or a held failure. */
+static int pending(struct live *l)
+{
+	return l->owed || !g_queue_is_empty(&l->held);
+}
+
+static void drop_held(struct live *l)
+{
+	char *xml;
+
+	while ((xml = g_queue_pop_head(&l->held)))
+		free(xml);
+}
+
+/*
+ * Start crm_mon on the oldest held CIB, else on the copy; a retry is
+ * scheduled if it cannot start.
+ */
 static void snapshot(struct live *l)
 {
 	char *xml, *err = NULL;
+	int held = !g_queue_is_empty(&l->held);
 
-	if (!l->cib_xml && (!l->connected || cib_fetch(l))) {
-		schedule_retry(l);
-		return;
+	if (held) {
+		xml = g_queue_pop_head(&l->held);
+	} else {
+		if (!l->cib_xml && (!l->connected || cib_fetch(l))) {
+			schedule_retry(l);
+			return;
+		}
+		xml = dump_xml_unformatted(l->cib_xml);
 	}
-	xml = dump_xml_unformatted(l->cib_xml);
 	l->snap = bm_snapshot_start(xml, on_snapshot, l, &err);
 	free(xml);
 	if (!l->snap) {
@@ -262,7 +285,8 @@ static void snapshot(struct live *l)
 		schedule_retry(l);
 		return;
 	}
-	l->owed = 0;
+	if (!held)
+		l->owed = 0;
 }
 
 /*
@@ -281,6 +305,7 @@ static void refresh(struct live *l)
 static void close_session(struct live *l)
 {
 	l->closing = 0;
+	drop_held(l);
 	free_xml(l->cib_xml);
 	l->cib_xml = NULL;
 	session_down(l);
@@ -304,7 +329,7 @@ static void on_snapshot(struct bm_model *m, const char *err, void *data)
 	}
 	if (l->closing) {
 		/* What came in while crm_mon ran, from the copy, then down. */
-		if (reported && l->owed && l->registered) {
+		if (reported && pending(l) && l->registered) {
 			snapshot(l);
 			if (l->snap)
 				return;
@@ -313,7 +338,7 @@ static void on_snapshot(struct bm_model *m, const char *err, void *data)
 		return;
 	}
 	/* Changes that came in meanwhile; a failure waits for its retry. */
-	if (l->owed && reported)
+	if (pending(l) && reported)
 		snapshot(l);
 }
 
@@ -327,6 +352,39 @@ static gboolean on_coalesced(gpointer data)
 	if (l->connected)
 		refresh(l);
 	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Whether a diff records an operation's failure: Pacemaker keeps the
+ * last one of each resource as <resource>_last_failure_0.
+ */
+static int records_failure(xmlNode *diff)
+{
+	xmlXPathObjectPtr r;
+	int n;
+
+	r = xpath_search(diff, "//*[contains(@id, '_last_failure_') or contains(@path, '_last_failure_')]");
+	n = numXpathResults(r);
+	freeXpathObject(r);
+	return n > 0;
+}
+
+#define MAX_HELD 16
+
+/*
+ * A failure is a boundary of the coalescing: Pacemaker often recovers a
+ * resource in place within the interval, and a snapshot after the
+ * recovery would show nothing. The copy as it is now is held and
+ * snapshotted before anything later (at most MAX_HELD wait; beyond, the
+ * newest held one gives way to this one).
+ */
+static void hold(struct live *l)
+{
+	if (g_queue_get_length(&l->held) >= MAX_HELD)
+		free(g_queue_pop_tail(&l->held));
+	g_queue_push_tail(&l->held, dump_xml_unformatted(l->cib_xml));
+	if (!l->snap)
+		snapshot(l);
 }
 
 static void on_diff(const char *event, xmlNode *msg)
@@ -345,6 +403,8 @@ static void on_diff(const char *event, xmlNode *msg)
 		LOG(l, "clusnotify-pacemaker: a CIB diff does not apply, querying the whole CIB\n");
 		free_xml(l->cib_xml);
 		l->cib_xml = NULL;
+	} else if (l->cib_xml && records_failure(diff)) {
+		hold(l);
 	}
 	if (!l->cib_xml && l->connected)
 		cib_fetch(l);
@@ -379,7 +439,7 @@ static void on_cib_lost(gpointer data)
 		l->coalesce_id = 0;
 		l->owed = 1;
 	}
-	if (!l->snap && l->owed && l->registered && l->cib_xml)
+	if (!l->snap && pending(l) && l->registered && l->cib_xml)
 		snapshot(l);
 	if (l->snap) {
 		l->closing = 1;	/* on_snapshot ends the session */
@@ -397,6 +457,7 @@ static int cib_connect(struct live *l)
 		cib_delete(l->cib);
 	}
 	/* A new connection starts from a whole CIB (refresh queries it). */
+	drop_held(l);
 	free_xml(l->cib_xml);
 	l->cib_xml = NULL;
 	l->cib = cib_new();
@@ -435,7 +496,7 @@ static gboolean on_retry(gpointer data)
 			    pcmk_strerror(rc));
 			schedule_retry(l);
 		}
-	} else if (!l->registered || l->owed) {
+	} else if (!l->registered || pending(l)) {
 		refresh(l);
 	}
 	return G_SOURCE_REMOVE;
@@ -531,6 +592,7 @@ int bm_live(const struct bm_options *o)
 		l.cib->cmds->signoff(l.cib);
 		cib_delete(l.cib);
 	}
+	drop_held(&l);
 	free_xml(l.cib_xml);
 	bm_corosync_free(l.corosync);
 	bm_model_free(l.prev);
