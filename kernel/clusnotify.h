@@ -305,7 +305,8 @@ extern struct kmem_cache *cn_rec_cache;
 struct cn_port *cn_port_new(void);
 void cn_port_release(struct cn_port *port);
 void cn_port_shutdown(struct cn_port *port);
-enum cn_delivery { CN_DROPPED_SHUT, CN_QUEUED, CN_LOST };
+/* What became of a record; CN_RETRY never leaves port.c. */
+enum cn_delivery { CN_DROPPED_SHUT, CN_QUEUED, CN_LOST, CN_RETRY };
 enum cn_delivery cn_port_deliver(struct cn_port *port,
 				 const struct cn_filter *f,
 				 const struct cn_event *ev);
