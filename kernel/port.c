@@ -263,6 +263,13 @@ static void cn_spare_free(struct cn_spare *sp)
 		kmem_cache_free(cn_rec_cache, sp->ov);
 }
 
+/* Readable: what cn_port_readable() tests, under port->lock. */
+static bool cn_port_readable_locked(struct cn_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	return !list_empty(&port->queue) || port->tail_lost;
+}
+
 /*
  * Queue one record for @port on behalf of filter @f, the port's lock held,
  * from the records in @sp (taken from it when queued). Every record the
@@ -312,6 +319,41 @@ lost:
 	return CN_LOST;
 }
 
+/*
+ * Wake the port's waiters, only when a record made an unreadable port
+ * readable (@was_readable, seen under port->lock by the same critical
+ * section that queued or counted the record).
+ *
+ * Why no wake-up is lost: everything that sleeps on port->wq (GET and
+ * read in wait_event*(), with or without a timeout; poll and epoll
+ * through poll_wait()) registers on the wait queue first and only then
+ * tests readability (or shut), and sleeps only if the port was unreadable.
+ * Readability changes only under port->lock, so its changes are totally
+ * ordered: the first record after the port became unreadable (or after it
+ * was created) finds it unreadable and wakes; records after it find it
+ * readable, and a sleeper cannot have seen it unreadable since, unless a
+ * reader emptied it again, after which the next record wakes again. The
+ * waker's wake_up() takes wq->lock after its change, and the sleeper took
+ * wq->lock to register before its test: so either the sleeper was
+ * registered when wake_up() ran (it is woken), or its test comes after the
+ * change and sees the record. Readers only make the port less readable,
+ * except where cn_port_read_queued() puts records it could not copy back
+ * (the queue may have looked empty meanwhile): that wakes too, as does
+ * SHUTDOWN, unconditionally. GET and read wait non-exclusively, so every
+ * one of them wakes; a waiter woken for a record another reader took tests
+ * again and sleeps on a port that is unreadable again, so the next record
+ * wakes it. The only exclusive waiters are EPOLLEXCLUSIVE epoll entries, of
+ * which at least one wakes per transition, which is all EPOLLEXCLUSIVE
+ * promises (as for a pipe). Edge-triggered epoll (EPOLLET) gets one edge
+ * per transition, so its users drain until empty (the uapi's drain rule).
+ */
+static void cn_port_wake(struct cn_port *port, bool was_readable,
+			 enum cn_delivery d)
+{
+	if (!was_readable && d != CN_DROPPED_SHUT)
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+}
+
 /* Returns what became of the record. */
 enum cn_delivery cn_port_deliver(struct cn_port *port,
 				 const struct cn_filter *f,
@@ -319,10 +361,12 @@ enum cn_delivery cn_port_deliver(struct cn_port *port,
 {
 	struct cn_spare sp = {};
 	enum cn_delivery d;
+	bool was_readable;
 
 	cn_spare_guess(port, &sp);
 	for (;;) {
 		spin_lock(&port->lock);
+		was_readable = cn_port_readable_locked(port);
 		d = cn_port_queue(port, f, ev, &sp);
 		spin_unlock(&port->lock);
 		if (d != CN_RETRY)
@@ -330,8 +374,7 @@ enum cn_delivery cn_port_deliver(struct cn_port *port,
 		cn_spare_fill(port, &sp);
 	}
 	cn_spare_free(&sp);
-	if (d != CN_DROPPED_SHUT)
-		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	cn_port_wake(port, was_readable, d);
 	return d;
 }
 
@@ -345,11 +388,13 @@ void cn_port_filter_gone(struct cn_port *port, struct cn_filter *f,
 {
 	enum cn_delivery d = CN_DROPPED_SHUT;
 	struct cn_spare sp = {};
+	bool was_readable;
 
 	if (last)
 		cn_spare_guess(port, &sp);
 	for (;;) {
 		spin_lock(&port->lock);
+		was_readable = cn_port_readable_locked(port);
 		if (last)
 			d = cn_port_queue(port, f, last, &sp);
 		if (d != CN_RETRY)
@@ -360,8 +405,7 @@ void cn_port_filter_gone(struct cn_port *port, struct cn_filter *f,
 		cn_spare_fill(port, &sp);
 	}
 	cn_spare_free(&sp);
-	if (d != CN_DROPPED_SHUT)
-		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	cn_port_wake(port, was_readable, d);
 }
 
 bool cn_port_readable(struct cn_port *port)
@@ -691,7 +735,7 @@ __poll_t cn_port_poll(struct cn_port *port, struct file *file,
 
 	poll_wait(file, &port->wq, wait);
 	spin_lock(&port->lock);
-	if (!list_empty(&port->queue) || port->tail_lost)
+	if (cn_port_readable_locked(port))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (port->shut)
 		mask |= EPOLLHUP;
