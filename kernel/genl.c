@@ -175,6 +175,21 @@ static int cn_nl_unregister(struct sk_buff *skb, struct genl_info *info)
 				     info->snd_portid);
 }
 
+/*
+ * The exact size of what cn_fill_cluster() puts, for a reply allocated to
+ * fit (the kernel zeroes allocations: a page per reply is not free). The
+ * name never changes once the cluster exists.
+ */
+static size_t cn_cluster_msg_size(const struct cn_cluster *c)
+{
+	return nla_total_size(sizeof(u32)) +		/* ID */
+	       nla_total_size(strlen(c->name) + 1) +	/* NAME */
+	       5 * nla_total_size(sizeof(u32)) +	/* UID GID MODE FLAGS OBJECTS */
+	       nla_total_size(sizeof(u8)) +		/* UP */
+	       nla_total_size(sizeof(u32));		/* FILTERS */
+}
+
+/* Keep cn_cluster_msg_size() in step with the attributes put here. */
 static int cn_fill_cluster(struct sk_buff *skb, struct cn_cluster *c,
 			   u32 portid, u32 seq, int flags)
 {
@@ -218,7 +233,7 @@ static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
 	c = cn_cluster_get_by_id(nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]));
 	if (!c)
 		return -ENOENT;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(cn_cluster_msg_size(c), GFP_KERNEL);
 	if (!msg) {
 		cn_cluster_put(c);
 		return -ENOMEM;
