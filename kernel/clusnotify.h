@@ -228,6 +228,7 @@ struct cn_object {
 	u32 type;
 	u32 state;
 	u8 has;			/* in a prepared change: CN_HAS_* it sets */
+	u32 post_gen;		/* last post that looked at it */
 	u64 state_seq;
 	char *id;
 	char *name;
@@ -254,6 +255,7 @@ struct cn_cluster {
 	u32 mode;
 	u32 flags;
 	u32 nr_objects;
+	u32 post_gen;			/* posts parsed so far */
 	DECLARE_HASHTABLE(obj_by_id, CN_OBJ_HASH_BITS);
 	DECLARE_HASHTABLE(obj_by_name, CN_OBJ_HASH_BITS);
 
@@ -369,6 +371,8 @@ struct cn_object_spec {
 };
 
 struct cn_object *cn_object_prepare(const struct cn_object_spec *spec);
+bool cn_object_unchanged(struct cn_object *obj,
+			 const struct cn_object_spec *spec, u32 post_gen);
 struct cn_object *cn_object_commit(struct cn_cluster *c,
 				   struct cn_object *cand, bool insert,
 				   bool *state_changed);
