@@ -228,6 +228,7 @@ struct cn_object {
 	u32 type;
 	u32 state;
 	u8 has;			/* in a prepared change: CN_HAS_* it sets */
+	u32 post_gen;		/* last post that looked at it */
 	u64 state_seq;
 	char *id;
 	char *name;
@@ -254,6 +255,7 @@ struct cn_cluster {
 	u32 mode;
 	u32 flags;
 	u32 nr_objects;
+	u32 post_gen;			/* posts parsed so far */
 	DECLARE_HASHTABLE(obj_by_id, CN_OBJ_HASH_BITS);
 	DECLARE_HASHTABLE(obj_by_name, CN_OBJ_HASH_BITS);
 
@@ -305,7 +307,8 @@ extern struct kmem_cache *cn_rec_cache;
 struct cn_port *cn_port_new(void);
 void cn_port_release(struct cn_port *port);
 void cn_port_shutdown(struct cn_port *port);
-enum cn_delivery { CN_DROPPED_SHUT, CN_QUEUED, CN_LOST };
+/* What became of a record; CN_RETRY never leaves port.c. */
+enum cn_delivery { CN_DROPPED_SHUT, CN_QUEUED, CN_LOST, CN_RETRY };
 enum cn_delivery cn_port_deliver(struct cn_port *port,
 				 const struct cn_filter *f,
 				 const struct cn_event *ev);
@@ -368,6 +371,8 @@ struct cn_object_spec {
 };
 
 struct cn_object *cn_object_prepare(const struct cn_object_spec *spec);
+bool cn_object_unchanged(struct cn_object *obj,
+			 const struct cn_object_spec *spec, u32 post_gen);
 struct cn_object *cn_object_commit(struct cn_cluster *c,
 				   struct cn_object *cand, bool insert,
 				   bool *state_changed);

@@ -175,6 +175,21 @@ static int cn_nl_unregister(struct sk_buff *skb, struct genl_info *info)
 				     info->snd_portid);
 }
 
+/*
+ * The exact size of what cn_fill_cluster() puts, for a reply allocated to
+ * fit (the kernel zeroes allocations: a page per reply is not free). The
+ * name never changes once the cluster exists.
+ */
+static size_t cn_cluster_msg_size(const struct cn_cluster *c)
+{
+	return nla_total_size(sizeof(u32)) +		/* ID */
+	       nla_total_size(strlen(c->name) + 1) +	/* NAME */
+	       5 * nla_total_size(sizeof(u32)) +	/* UID GID MODE FLAGS OBJECTS */
+	       nla_total_size(sizeof(u8)) +		/* UP */
+	       nla_total_size(sizeof(u32));		/* FILTERS */
+}
+
+/* Keep cn_cluster_msg_size() in step with the attributes put here. */
 static int cn_fill_cluster(struct sk_buff *skb, struct cn_cluster *c,
 			   u32 portid, u32 seq, int flags)
 {
@@ -218,7 +233,7 @@ static int cn_nl_cluster_get(struct sk_buff *skb, struct genl_info *info)
 	c = cn_cluster_get_by_id(nla_get_u32(info->attrs[CLUSNOTIFY_A_CLUSTER_ID]));
 	if (!c)
 		return -ENOENT;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(cn_cluster_msg_size(c), GFP_KERNEL);
 	if (!msg) {
 		cn_cluster_put(c);
 		return -ENOMEM;
@@ -561,12 +576,17 @@ struct cn_post_item {
 	u32 subject;
 };
 
+/*
+ * Parse one event of post @gen and prepare its directory change, if it
+ * makes one: cluster->lock held, nothing applied yet.
+ */
 static int cn_parse_event(struct cn_cluster *c, const struct nlattr *a,
-			  struct cn_post_item *it, int *fresh,
+			  struct cn_post_item *it, u32 gen, int *fresh,
 			  struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[CLUSNOTIFY_EV_A_MAX + 1];
 	struct cn_object_spec spec = {};
+	struct cn_object *obj;
 	const void *payload = NULL;
 	u32 payload_len = 0;
 	int ret;
@@ -627,9 +647,13 @@ static int cn_parse_event(struct cn_cluster *c, const struct nlattr *a,
 		NL_SET_ERR_MSG_ATTR(extack, a, "an *_ADDED event needs an id");
 		return -EINVAL;
 	}
-	if (it->fold != CN_FOLD_DELETE && spec.id.len &&
-	    cn_type_valid(it->subject) &&
-	    it->subject != CLUSNOTIFY_OBJ_CLUSTER) {
+	if (it->fold == CN_FOLD_DELETE && spec.id.len) {
+		/* Later events of this post on it follow its deletion. */
+		obj = cn_object_find_id(c, it->subject, spec.id.s);
+		if (obj)
+			obj->post_gen = gen;
+	} else if (spec.id.len && cn_type_valid(it->subject) &&
+		   it->subject != CLUSNOTIFY_OBJ_CLUSTER) {
 		spec.type = it->subject;
 		spec.has_name = tb[CLUSNOTIFY_EV_A_NAME] && spec.name.len;
 		spec.has_parent = tb[CLUSNOTIFY_EV_A_PARENT];
@@ -637,12 +661,14 @@ static int cn_parse_event(struct cn_cluster *c, const struct nlattr *a,
 		spec.has_state = it->fold == CN_FOLD_STATE &&
 				 tb[CLUSNOTIFY_EV_A_STATE];
 		spec.state = it->ev.state;
-		if (it->fold == CN_FOLD_ADD &&
-		    !cn_object_find_id(c, spec.type, spec.id.s))
+		obj = cn_object_find_id(c, spec.type, spec.id.s);
+		if (it->fold == CN_FOLD_ADD && !obj)
 			(*fresh)++;
-		it->cand = cn_object_prepare(&spec);
-		if (!it->cand)
-			return -ENOMEM;
+		if (!cn_object_unchanged(obj, &spec, gen)) {
+			it->cand = cn_object_prepare(&spec);
+			if (!it->cand)
+				return -ENOMEM;
+		}
 	}
 	it->ev.pl = cn_payload_new(c->id, payload, payload_len, &spec.id,
 				   &spec.parent, &spec.name, &spec.type_name,
@@ -679,6 +705,7 @@ static int cn_nl_post(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	int ret, n, i = 0, rem, fresh = 0;
 	void *hdr;
+	u32 gen;
 
 	ret = cn_require(info, CLUSNOTIFY_A_CLUSTER_ID);
 	if (ret)
@@ -704,10 +731,12 @@ static int cn_nl_post(struct sk_buff *skb, struct genl_info *info)
 		goto out_free;
 	}
 	/* The whole batch is checked and allocated before any of it applies. */
+	gen = ++c->post_gen;
 	nlmsg_for_each_attr(a, info->nlhdr, GENL_HDRLEN, rem) {
 		if (nla_type(a) != CLUSNOTIFY_A_EVENT)
 			continue;
-		ret = cn_parse_event(c, a, &items[i++], &fresh, info->extack);
+		ret = cn_parse_event(c, a, &items[i++], gen, &fresh,
+				     info->extack);
 		if (ret)
 			goto out_unlock;
 	}

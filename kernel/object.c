@@ -67,6 +67,34 @@ struct cn_object *cn_object_prepare(const struct cn_object_spec *spec)
 	return cand;
 }
 
+/*
+ * Would the change @spec describes leave @obj (NULL: not in the directory)
+ * as it is? Then a post need not prepare it: most events (a state that
+ * did not change, the same names again) change nothing, and preparing
+ * costs an allocation and a copy of every string. Only the first event of
+ * post @post_gen on an object is compared with the directory: a later one
+ * follows changes that are not applied yet (an earlier event of the same
+ * post may rename or delete the object), so it is always prepared. Marks
+ * @obj as seen by the post; under cluster->lock.
+ */
+bool cn_object_unchanged(struct cn_object *obj,
+			 const struct cn_object_spec *spec, u32 post_gen)
+{
+	bool seen;
+
+	if (!obj)
+		return false;
+	seen = obj->post_gen == post_gen;
+	obj->post_gen = post_gen;
+	if (seen)
+		return false;
+	return (!spec->has_name || !strcmp(obj->name, spec->name.s)) &&
+	       (!spec->has_parent || !strcmp(obj->parent, spec->parent.s)) &&
+	       (!spec->has_type_name ||
+		!strcmp(obj->type_name, spec->type_name.s)) &&
+	       (!spec->has_state || obj->state == spec->state);
+}
+
 struct cn_object *cn_object_find_id(struct cn_cluster *c, u32 type,
 				    const char *id)
 {

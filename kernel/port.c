@@ -206,45 +206,112 @@ static void cn_tail_to_queue(struct cn_port *port, struct cn_rec *ov)
 }
 
 /*
- * Queue one record for @port on behalf of filter @f, the port's lock held.
- * Called under RCU from the fan-out, so it cannot sleep: records come from
- * cn_rec_cache with GFP_NOWAIT, charged (by the caller) to the port owner's
- * memory cgroup. Every record the port is due takes a sequence number; one
- * that cannot be queued (queue at max_records, or no memory) is counted in
- * the tail loss, never dropped silently. A filter already removed (dead)
- * is due nothing: its last record, HANDLE_CLOSE, stays its last.
+ * The records one delivery may need, allocated before port->lock is taken
+ * so that the lock covers only the queue's insertion and accounting: the
+ * record itself and, when a tail loss is pending, the overflow record that
+ * must go in front of it. What is wanted is guessed without the lock; if
+ * the guess was wrong, cn_port_queue() asks for a retry, and each of the
+ * two is allocated at most once per delivery, so it retries at most twice.
+ * A record allocated for a queue found full under the lock, or a port
+ * found shut, is freed unused; the loss itself is counted under the lock.
+ */
+struct cn_spare {
+	struct cn_rec *rec;
+	struct cn_rec *ov;
+	bool want_rec, want_ov;		/* allocate at the next fill */
+	bool rec_tried, ov_tried;	/* allocated, or failed to */
+};
+
+/*
+ * Called without port->lock, from the fan-out under RCU too, so it cannot
+ * sleep: GFP_NOWAIT, charged to the port owner's memory cgroup.
+ */
+static void cn_spare_fill(struct cn_port *port, struct cn_spare *sp)
+{
+	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT;
+	struct mem_cgroup *old;
+
+	if (!(sp->want_rec && !sp->rec_tried) &&
+	    !(sp->want_ov && !sp->ov_tried))
+		return;
+	old = set_active_memcg(port->memcg);
+	if (sp->want_rec && !sp->rec_tried) {
+		sp->rec = kmem_cache_alloc(cn_rec_cache, gfp);
+		sp->rec_tried = true;
+	}
+	if (sp->want_ov && !sp->ov_tried) {
+		sp->ov = kmem_cache_alloc(cn_rec_cache, gfp);
+		sp->ov_tried = true;
+	}
+	set_active_memcg(old);
+}
+
+/* The lockless guess: what the record will most likely need. */
+static void cn_spare_guess(struct cn_port *port, struct cn_spare *sp)
+{
+	sp->want_rec = READ_ONCE(port->nr_queued) < READ_ONCE(cn_max_records);
+	sp->want_ov = sp->want_rec && READ_ONCE(port->tail_lost);
+	cn_spare_fill(port, sp);
+}
+
+/* Free what a delivery allocated and did not queue (outside the lock). */
+static void cn_spare_free(struct cn_spare *sp)
+{
+	if (sp->rec)
+		kmem_cache_free(cn_rec_cache, sp->rec);
+	if (sp->ov)
+		kmem_cache_free(cn_rec_cache, sp->ov);
+}
+
+/* Readable: what cn_port_readable() tests, under port->lock. */
+static bool cn_port_readable_locked(struct cn_port *port)
+{
+	lockdep_assert_held(&port->lock);
+	return !list_empty(&port->queue) || port->tail_lost;
+}
+
+/*
+ * Queue one record for @port on behalf of filter @f, the port's lock held,
+ * from the records in @sp (taken from it when queued). Every record the
+ * port is due takes a sequence number; one that cannot be queued (queue at
+ * max_records, or no memory) is counted in the tail loss, never dropped
+ * silently. A filter already removed (dead) is due nothing: its last
+ * record, HANDLE_CLOSE, stays its last. Returns CN_RETRY, having changed
+ * nothing, when it needs a record @sp has not tried to allocate yet.
  */
 static enum cn_delivery cn_port_queue(struct cn_port *port,
 				      const struct cn_filter *f,
-				      const struct cn_event *ev)
+				      const struct cn_event *ev,
+				      struct cn_spare *sp)
 {
-	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT;
-	struct cn_rec *r, *ov;
+	struct cn_rec *r;
 	u64 seq;
 
 	lockdep_assert_held(&port->lock);
 	if (port->shut || f->dead)
 		return CN_DROPPED_SHUT;
-	seq = port->next_seq++;
 	if (port->nr_queued >= READ_ONCE(cn_max_records))
 		goto lost;
-	r = kmem_cache_alloc(cn_rec_cache, gfp);
-	if (!r)
+	if (!sp->rec_tried || (sp->rec && port->tail_lost && !sp->ov_tried)) {
+		sp->want_rec = true;
+		sp->want_ov = port->tail_lost;
+		return CN_RETRY;
+	}
+	if (!sp->rec || (port->tail_lost && !sp->ov))
 		goto lost;
 	if (port->tail_lost) {
-		ov = kmem_cache_alloc(cn_rec_cache, gfp);
-		if (!ov) {
-			kmem_cache_free(cn_rec_cache, r);
-			goto lost;
-		}
-		cn_tail_to_queue(port, ov);
+		cn_tail_to_queue(port, sp->ov);
+		sp->ov = NULL;
 	}
-	cn_rec_fill(r, f, ev, seq);
+	r = sp->rec;
+	sp->rec = NULL;
+	cn_rec_fill(r, f, ev, port->next_seq++);
 	cn_queue_add(port, r);
 	port->nr_queued++;
 	return CN_QUEUED;
 
 lost:
+	seq = port->next_seq++;
 	if (!port->tail_lost)
 		cn_tail_start(port, f, seq);
 	port->tail_lost++;
@@ -252,20 +319,62 @@ lost:
 	return CN_LOST;
 }
 
+/*
+ * Wake the port's waiters, only when a record made an unreadable port
+ * readable (@was_readable, seen under port->lock by the same critical
+ * section that queued or counted the record).
+ *
+ * Why no wake-up is lost: everything that sleeps on port->wq (GET and
+ * read in wait_event*(), with or without a timeout; poll and epoll
+ * through poll_wait()) registers on the wait queue first and only then
+ * tests readability (or shut), and sleeps only if the port was unreadable.
+ * Readability changes only under port->lock, so its changes are totally
+ * ordered: the first record after the port became unreadable (or after it
+ * was created) finds it unreadable and wakes; records after it find it
+ * readable, and a sleeper cannot have seen it unreadable since, unless a
+ * reader emptied it again, after which the next record wakes again. The
+ * waker's wake_up() takes wq->lock after its change, and the sleeper took
+ * wq->lock to register before its test: so either the sleeper was
+ * registered when wake_up() ran (it is woken), or its test comes after the
+ * change and sees the record. Readers only make the port less readable,
+ * except where cn_port_read_queued() puts records it could not copy back
+ * (the queue may have looked empty meanwhile): that wakes too, as does
+ * SHUTDOWN, unconditionally. GET and read wait non-exclusively, so every
+ * one of them wakes; a waiter woken for a record another reader took tests
+ * again and sleeps on a port that is unreadable again, so the next record
+ * wakes it. The only exclusive waiters are EPOLLEXCLUSIVE epoll entries, of
+ * which at least one wakes per transition, which is all EPOLLEXCLUSIVE
+ * promises (as for a pipe). Edge-triggered epoll (EPOLLET) gets one edge
+ * per transition, so its users drain until empty (the uapi's drain rule).
+ */
+static void cn_port_wake(struct cn_port *port, bool was_readable,
+			 enum cn_delivery d)
+{
+	if (!was_readable && d != CN_DROPPED_SHUT)
+		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+}
+
 /* Returns what became of the record. */
 enum cn_delivery cn_port_deliver(struct cn_port *port,
 				 const struct cn_filter *f,
 				 const struct cn_event *ev)
 {
-	struct mem_cgroup *old = set_active_memcg(port->memcg);
+	struct cn_spare sp = {};
 	enum cn_delivery d;
+	bool was_readable;
 
-	spin_lock(&port->lock);
-	d = cn_port_queue(port, f, ev);
-	spin_unlock(&port->lock);
-	set_active_memcg(old);
-	if (d != CN_DROPPED_SHUT)
-		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+	cn_spare_guess(port, &sp);
+	for (;;) {
+		spin_lock(&port->lock);
+		was_readable = cn_port_readable_locked(port);
+		d = cn_port_queue(port, f, ev, &sp);
+		spin_unlock(&port->lock);
+		if (d != CN_RETRY)
+			break;
+		cn_spare_fill(port, &sp);
+	}
+	cn_spare_free(&sp);
+	cn_port_wake(port, was_readable, d);
 	return d;
 }
 
@@ -277,17 +386,26 @@ enum cn_delivery cn_port_deliver(struct cn_port *port,
 void cn_port_filter_gone(struct cn_port *port, struct cn_filter *f,
 			 const struct cn_event *last)
 {
-	struct mem_cgroup *old = set_active_memcg(port->memcg);
 	enum cn_delivery d = CN_DROPPED_SHUT;
+	struct cn_spare sp = {};
+	bool was_readable;
 
-	spin_lock(&port->lock);
 	if (last)
-		d = cn_port_queue(port, f, last);
-	f->dead = true;
-	spin_unlock(&port->lock);
-	set_active_memcg(old);
-	if (d != CN_DROPPED_SHUT)
-		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
+		cn_spare_guess(port, &sp);
+	for (;;) {
+		spin_lock(&port->lock);
+		was_readable = cn_port_readable_locked(port);
+		if (last)
+			d = cn_port_queue(port, f, last, &sp);
+		if (d != CN_RETRY)
+			f->dead = true;
+		spin_unlock(&port->lock);
+		if (d != CN_RETRY)
+			break;
+		cn_spare_fill(port, &sp);
+	}
+	cn_spare_free(&sp);
+	cn_port_wake(port, was_readable, d);
 }
 
 bool cn_port_readable(struct cn_port *port)
@@ -617,7 +735,7 @@ __poll_t cn_port_poll(struct cn_port *port, struct file *file,
 
 	poll_wait(file, &port->wq, wait);
 	spin_lock(&port->lock);
-	if (!list_empty(&port->queue) || port->tail_lost)
+	if (cn_port_readable_locked(port))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (port->shut)
 		mask |= EPOLLHUP;

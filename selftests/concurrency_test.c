@@ -4,7 +4,7 @@
  * one thread and SHUTDOWN from another (ESHUTDOWN, EOF, EPOLLHUP, at once);
  * a producer process killed while consumer threads wait; filters added and
  * removed while events flow; two readers sharing a port (every record
- * once); 200 ports on one cluster all receiving; ports opened and closed
+ * once); four GETs blocked on one port all woken by one batch; 200 ports on one cluster all receiving; ports opened and closed
  * while events flow.
  */
 #include <errno.h>
@@ -413,6 +413,41 @@ TEST_F(conc, two_readers_get_every_record_once)
 	TH_LOG("reader split: %d / %d", s[0].n, s[1].n);
 	free(seen);
 	free(s);
+}
+
+/*
+ * The port wakes its waiters only when it becomes readable, not for every
+ * record: one batch of four records is one such transition, and still
+ * every GET blocked on the port (INFINITE or with a timeout) wakes and
+ * gets its own record, those that lose the race to the first record
+ * waiting again for the next.
+ */
+TEST_F(conc, every_blocked_get_wakes_for_one_batch)
+{
+	struct waiter w[4] = {};
+	struct cn_event ev[4];
+	pthread_t th[4];
+	__u64 seqs = 0;
+	int i;
+
+	ASSERT_EQ(0, cn_add_v2(self->env.port, self->env.cid,
+			       CLUSNOTIFY_OBJ_GROUP, CN_V2_GROUP_STATE, 1, 1));
+	for (i = 0; i < 4; i++) {
+		ev[i] = grp;
+		w[i].port = self->env.port;
+		w[i].timeout = i < 2 ? CLUSNOTIFY_INFINITE : 20000;
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, wait_thread, &w[i]));
+	}
+	cn_sleep_ms(300);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, CN_TEST(w[i].done));	/* really blocked */
+	ASSERT_EQ(0, cn_post(&self->env.nl, self->env.cid, ev, 4, NULL));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, join_within(th[i], NULL, 10000));
+		EXPECT_EQ(0, w[i].ret);
+		seqs |= 1ULL << (w[i].r.hdr.seq % 64);
+	}
+	EXPECT_EQ(4, __builtin_popcountll(seqs));	/* four records */
 }
 
 #define NPORTS 200

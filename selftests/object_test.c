@@ -357,6 +357,62 @@ TEST_F(obj, rename_keeps_the_id)
 	EXPECT_EQ(CN_GROUP_ONLINE, self->o.hdr.state);
 }
 
+/*
+ * Each event of a post applies on top of the ones before it in the same
+ * post, including those that leave the directory as it was before the
+ * post: a rename and its undoing, a state and its return, a deletion and
+ * the object added again.
+ */
+TEST_F(obj, a_post_sees_its_own_earlier_events)
+{
+	struct cn_event g = {
+		.type = CLUSNOTIFY_OBJ_GROUP, .v2 = CN_V2_GROUP_STATE,
+		.v1 = CN_V1_GROUP_STATE, .id = CN_GROUP1_ID, .name = CN_GROUP1,
+		.state = CN_GROUP_ONLINE, .has_state = true,
+	};
+	struct cn_event ev[4];
+	__u64 seq0;
+
+	ASSERT_EQ(0, lookup(self, CLUSNOTIFY_OBJ_GROUP, CN_GROUP1, 0));
+	ASSERT_EQ(CN_GROUP_ONLINE, self->o.hdr.state);
+	seq0 = self->o.hdr.state_seq;
+
+	/* Renamed and back; FAILED and back to ONLINE. */
+	ev[0] = g;
+	ev[0].v2 = CN_V2_GROUP_COMMON_PROPERTY;
+	ev[0].v1 = CN_V1_GROUP_PROPERTY;
+	ev[0].has_state = false;
+	ev[0].name = "Interim";
+	ev[1] = ev[0];
+	ev[1].name = CN_GROUP1;
+	ev[2] = g;
+	ev[2].state = CN_GROUP_FAILED;
+	ev[3] = g;
+	ASSERT_EQ(0, cn_post(&self->env.nl, self->env.cid, ev, 4, NULL));
+	EXPECT_EQ(-ENOENT, lookup(self, CLUSNOTIFY_OBJ_GROUP, "Interim", 0));
+	ASSERT_EQ(0, lookup(self, CLUSNOTIFY_OBJ_GROUP, CN_GROUP1, 0));
+	EXPECT_STREQ(CN_GROUP1, self->o.name);
+	EXPECT_EQ(CN_GROUP_ONLINE, self->o.hdr.state);
+	EXPECT_EQ(seq0 + 2, self->o.hdr.state_seq);
+
+	/* Deleted, then added again as it was. */
+	ev[0] = g;
+	ev[0].v2 = CN_V2_GROUP_DELETED;
+	ev[0].v1 = CN_V1_GROUP_DELETED;
+	ev[0].has_state = false;
+	ev[1] = ev[0];
+	ev[1].v2 = 0;
+	ev[1].v1 = CN_V1_GROUP_ADDED;
+	ASSERT_EQ(0, cn_post(&self->env.nl, self->env.cid, ev, 2, NULL));
+	ASSERT_EQ(0, lookup(self, CLUSNOTIFY_OBJ_GROUP, CN_GROUP1, 0));
+	EXPECT_STREQ(CN_GROUP1_ID, self->o.id);
+
+	/* An event that changes nothing leaves it so. */
+	ASSERT_EQ(0, cn_post1(&self->env.nl, self->env.cid, &ev[1]));
+	ASSERT_EQ(0, lookup(self, CLUSNOTIFY_OBJ_GROUP, CN_GROUP1, 0));
+	EXPECT_STREQ(CN_GROUP1, self->o.name);
+}
+
 TEST_F(obj, republish_updates_remove_deletes)
 {
 	struct cn_obj_desc upd = {

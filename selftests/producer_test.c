@@ -73,6 +73,32 @@ TEST_F(prod, register_replies_with_an_id_that_get_reports)
 	free(d);
 }
 
+/*
+ * CLUSTER_GET's reply is sized for its cluster: the longest name and every
+ * attribute fit.
+ */
+TEST_F(prod, get_replies_with_the_longest_name)
+{
+	struct cn_cluster_desc *d = calloc(1, sizeof(*d));
+	char *name = malloc(CLUSNOTIFY_NAME_MAX + 1);
+	__u32 id;
+
+	ASSERT_NE(NULL, d);
+	ASSERT_NE(NULL, name);
+	cn_unique_name(name, CLUSNOTIFY_NAME_MAX + 1, "Long");
+	memset(name + strlen(name), 'l', CLUSNOTIFY_NAME_MAX - strlen(name));
+	name[CLUSNOTIFY_NAME_MAX] = 0;
+	ASSERT_EQ(0, cn_register(&self->env.nl, name, &id));
+	ASSERT_EQ(0, cn_cluster_get(&self->env.nl, id, d));
+	EXPECT_EQ(id, d->id);
+	EXPECT_STREQ(name, d->name);
+	EXPECT_EQ(1, d->up);
+	EXPECT_EQ(0x1ff, d->attrs >> CLUSNOTIFY_A_CLUSTER_ID & 0x1ff);
+	EXPECT_EQ(0, cn_unregister(&self->env.nl, id));
+	free(name);
+	free(d);
+}
+
 TEST_F(prod, register_defaults_and_filter_count)
 {
 	struct cn_cluster_desc *d = calloc(1, sizeof(*d));

@@ -126,6 +126,9 @@
  *	record does not fit in len; returns 0 (end of file) once shut down.
  *
  * poll/epoll: EPOLLIN | EPOLLRDNORM while records wait, EPOLLHUP once shut.
+ *	The port wakes its waiters when it becomes readable, not for every
+ *	record, so an edge-triggered (EPOLLET) reader reads until -EAGAIN
+ *	(or GET until -ETIMEDOUT) before it waits again.
  *
  * open() fails with -EMFILE when the user already holds max_ports ports.
  * close() of the last reference removes the port's filters and frees it.
