@@ -74,17 +74,6 @@ fail() {
 	done
 	exit 1
 }
-# until_ok SECONDS COMMAND...: poll every 0.2 s, for SECONDS of the clock.
-until_ok() {
-	local end
-	end=$(awk -v t="$1" '{ printf "%d", $1 + t }' /proc/uptime)
-	shift
-	while :; do
-		"$@" >/dev/null 2>&1 && return 0
-		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
-		sleep 0.2
-	done
-}
 mon1() { crm_mon -1 --output-as=xml 2>/dev/null; }
 node_online() { mon1 | grep -q "<node name=\"$node\" [^>]*online=\"true\""; }
 rsc_started() { mon1 | grep -q "<resource id=\"$rsc\" [^>]*role=\"Started\""; }

@@ -61,18 +61,10 @@ cleanup() {
 		kill "$p" 2>/dev/null
 	done
 }
-# until_ok SECONDS COMMAND...: poll every 0.2 s, for SECONDS of the
-# clock (a count of tries would stretch with the load of an emulated VM).
-until_ok() {
-	local end
-	end=$(awk -v t="$1" '{ printf "%d", $1 + t }' /proc/uptime)
-	shift
-	while :; do
-		"$@" >/dev/null 2>&1 && return 0
-		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
-		sleep 0.2
-	done
-}
+# The cluster's configuration and start, and until_ok, shared with
+# bench/pcmk/guest.sh.
+# shellcheck source=tests/vm/pcmk_cluster.sh
+. "$(dirname "$0")/pcmk_cluster.sh"
 mon() { crm_mon -1 --output-as=xml 2>/dev/null; }
 node_online() { mon | grep -q '<node name="clusnotify-vm" [^>]*online="true"'; }
 rsc_role() { # role
@@ -97,9 +89,6 @@ for c in corosync corosync-cfgtool pacemakerd crm_mon crm_resource "$bridge" "$c
 	command -v "$c" >/dev/null || bail "$c missing in the VM"
 done
 
-# The cluster's configuration and start, shared with bench/pcmk/guest.sh.
-# shellcheck source=tests/vm/pcmk_cluster.sh
-. "$(dirname "$0")/pcmk_cluster.sh"
 pcmk_cluster_setup
 
 t_start=$(now)

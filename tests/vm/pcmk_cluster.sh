@@ -9,11 +9,25 @@
 #   name   the cluster's name (Corosync's cluster_name)
 #   rsc    the id of the one ocf:pacemaker:Dummy resource it starts with
 #
-# pcmk_cluster_setup writes $work/corosync.conf and seeds the CIB;
-# pcmk_cluster_start starts corosync, then pacemakerd once Corosync
-# answers, in the background (logs in $work), and sets pcmk_corosync_pid
-# and pcmk_pacemakerd_pid.
+# until_ok SECONDS COMMAND... polls COMMAND until it succeeds, for
+# SECONDS of the clock. pcmk_cluster_setup writes $work/corosync.conf and
+# seeds the CIB; pcmk_cluster_start starts corosync, then pacemakerd once
+# Corosync answers, in the background (logs in $work), and sets
+# pcmk_corosync_pid and pcmk_pacemakerd_pid.
 # Under TCG the node is online about 30-40 s after the start.
+
+# until_ok SECONDS COMMAND...: poll every 0.2 s, for SECONDS of the
+# clock (a count of tries would stretch with the load of an emulated VM).
+until_ok() {
+	local end
+	end=$(awk -v t="$1" '{ printf "%d", $1 + t }' /proc/uptime)
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
 
 pcmk_cluster_setup() {
 	: "${work:?}" "${name:?}" "${rsc:?}"
@@ -72,20 +86,15 @@ EOF
 
 # The pids are the caller's to use. pacemakerd gives up after about 16 s
 # of Corosync not answering, which a loaded emulated VM can take: it is
-# started once corosync-cfgtool answers, within 90 s of the clock, else
+# started once corosync-cfgtool answers, within 90 s, else
 # pcmk_cluster_start returns 1 without starting it.
 # shellcheck disable=SC2034
 pcmk_cluster_start() {
-	local end
 	: "${work:?}"
 	corosync -f -c "$work/corosync.conf" >"$work/corosync.out" 2>&1 &
 	pcmk_corosync_pid=$!
 	pcmk_pacemakerd_pid=""
-	end=$(awk '{ printf "%d", $1 + 90 }' /proc/uptime)
-	until corosync-cfgtool -s >/dev/null 2>&1; do
-		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
-		sleep 0.2
-	done
+	until_ok 90 corosync-cfgtool -s || return 1
 	PCMK_logfile=$work/pacemaker.log pacemakerd -f >"$work/pacemakerd.out" 2>&1 &
 	pcmk_pacemakerd_pid=$!
 }
