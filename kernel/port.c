@@ -246,11 +246,20 @@ static void cn_spare_fill(struct cn_port *port, struct cn_spare *sp)
 	set_active_memcg(old);
 }
 
-/* The lockless guess: what the record will most likely need. */
+/*
+ * The lockless guess: what the record will most likely need. A stale
+ * value only costs a retry or a record freed unused: cn_port_queue()
+ * decides under port->lock.
+ */
 static void cn_spare_guess(struct cn_port *port, struct cn_spare *sp)
 {
-	sp->want_rec = READ_ONCE(port->nr_queued) < READ_ONCE(cn_max_records);
-	sp->want_ov = sp->want_rec && READ_ONCE(port->tail_lost);
+	/* Racing with the writers under port->lock on purpose (KCSAN). */
+	u32 queued = data_race(port->nr_queued);
+	/* The same for the tail loss. */
+	u64 lost = data_race(port->tail_lost);
+
+	sp->want_rec = queued < READ_ONCE(cn_max_records);
+	sp->want_ov = sp->want_rec && lost;
 	cn_spare_fill(port, sp);
 }
 
