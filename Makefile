@@ -167,8 +167,9 @@ $(BUILD)/module-debug/clusnotify.ko: $(KERNEL_SRC) | debug-kernel
 	cp $(DEBUG_SRC)/kernel/clusnotify.ko $@
 
 check-debug: all $(BUILD)/module-debug/clusnotify.ko
-	@scripts/run-tests --vm-only --kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
-		--module $(BUILD)/module-debug/clusnotify.ko
+	@scripts/run-tests --debug-only \
+		--debug-kernel $(DEBUG_KDIR)/arch/x86/boot/bzImage \
+		--debug-module $(BUILD)/module-debug/clusnotify.ko
 
 vm-shell: all
 	scripts/vm-run --add $(BUILD)/selftests --shell
