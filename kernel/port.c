@@ -363,20 +363,30 @@ static void cn_port_wake(struct cn_port *port, bool was_readable,
 		wake_up_interruptible_poll(&port->wq, EPOLLIN | EPOLLRDNORM);
 }
 
-/* Returns what became of the record. */
-enum cn_delivery cn_port_deliver(struct cn_port *port,
-				 const struct cn_filter *f,
-				 const struct cn_event *ev)
+/*
+ * Queue @ev (if any) for @port on behalf of @f, with the records allocated
+ * before the lock (retrying when the guess fell short), and wake the port
+ * if it became readable. With @gone, the filter being removed, mark it dead
+ * in the same critical section.
+ */
+static enum cn_delivery cn_port_put(struct cn_port *port,
+				    const struct cn_filter *f,
+				    const struct cn_event *ev,
+				    struct cn_filter *gone)
 {
+	enum cn_delivery d = CN_DROPPED_SHUT;
 	struct cn_spare sp = {};
-	enum cn_delivery d;
 	bool was_readable;
 
-	cn_spare_guess(port, &sp);
+	if (ev)
+		cn_spare_guess(port, &sp);
 	for (;;) {
 		spin_lock(&port->lock);
 		was_readable = cn_port_readable_locked(port);
-		d = cn_port_queue(port, f, ev, &sp);
+		if (ev)
+			d = cn_port_queue(port, f, ev, &sp);
+		if (d != CN_RETRY && gone)
+			gone->dead = true;
 		spin_unlock(&port->lock);
 		if (d != CN_RETRY)
 			break;
@@ -387,6 +397,14 @@ enum cn_delivery cn_port_deliver(struct cn_port *port,
 	return d;
 }
 
+/* Returns what became of the record. */
+enum cn_delivery cn_port_deliver(struct cn_port *port,
+				 const struct cn_filter *f,
+				 const struct cn_event *ev)
+{
+	return cn_port_put(port, f, ev, NULL);
+}
+
 /*
  * Filter @f of @port is being removed: queue its last record @last (its
  * HANDLE_CLOSE, or none) and mark it dead in the same critical section, so
@@ -395,26 +413,7 @@ enum cn_delivery cn_port_deliver(struct cn_port *port,
 void cn_port_filter_gone(struct cn_port *port, struct cn_filter *f,
 			 const struct cn_event *last)
 {
-	enum cn_delivery d = CN_DROPPED_SHUT;
-	struct cn_spare sp = {};
-	bool was_readable;
-
-	if (last)
-		cn_spare_guess(port, &sp);
-	for (;;) {
-		spin_lock(&port->lock);
-		was_readable = cn_port_readable_locked(port);
-		if (last)
-			d = cn_port_queue(port, f, last, &sp);
-		if (d != CN_RETRY)
-			f->dead = true;
-		spin_unlock(&port->lock);
-		if (d != CN_RETRY)
-			break;
-		cn_spare_fill(port, &sp);
-	}
-	cn_spare_free(&sp);
-	cn_port_wake(port, was_readable, d);
+	cn_port_put(port, f, last, f);
 }
 
 bool cn_port_readable(struct cn_port *port)
