@@ -143,6 +143,77 @@
  *
  * /proc/<pid>/fdinfo/<fd> shows the port's counters and one line per filter.
  *
+ * The mapped ring (CLUSNOTIFY_FEAT_RING)
+ * -------------------------------------
+ * A port may trade its queue for a ring of records mapped into the reader,
+ * which then takes records without a system call. The kernel appends;
+ * the reader consumes in place and says how far it got.
+ *
+ * CLUSNOTIFY_IOC_RING_SETUP (struct clusnotify_ring_setup, in/out)
+ *	Give the port a ring of size bytes of records: a power of two from
+ *	CLUSNOTIFY_RING_MIN to the module's max_ring (clusnotify_info), or
+ *	0 for the module's ring_default. Only a port that has never had a
+ *	filter can take one, and only once: else -EBUSY. -EINVAL for a size
+ *	out of range or flags, -ENOMEM. The memory is charged to the
+ *	caller's memory cgroup. Out: size, and mmap_size, the length to map.
+ *
+ * mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
+ *	Maps the ring: one page holding struct clusnotify_ring (at offset
+ *	0), then the records' area (at data_offset), mapped twice in a row
+ *	so that a record crossing its end reads as one piece. -ENODEV
+ *	without a ring; -EINVAL for a private mapping, an offset other than
+ *	0 or a length other than mmap_size. The mapping keeps the port
+ *	open after close().
+ *
+ * head and tail count bytes appended since the setup, modulo 2^32; a
+ * record starts at data_offset + (position & (size - 1)) and is laid out
+ * as read() returns it (Records, below). The kernel writes tail, flags
+ * and the records; the reader writes head and consumed. The reader:
+ *
+ *	t = load_acquire(&ring->tail);
+ *	while (head != t) {
+ *		rec = data + (head & (size - 1));  (use it in place)
+ *		head += rec->size; consumed++;
+ *		store_release(&ring->head, head); store(&ring->consumed, ...);
+ *	}
+ *
+ * and, before it sleeps (poll, epoll, or reporting "nothing"): a full
+ * barrier after its last store of head, then tail loaded again: if tail
+ * moved, there is more to read. The kernel, after each store of tail,
+ * issues a full barrier and reads head: if head was at the tail before
+ * the append (the ring was empty), it wakes the port's waiters. Between
+ * the two barriers no wake-up is lost.
+ *
+ * The ring replaces the queue: max_records does not apply, the ring's
+ * size bounds it. A record is appended only when it fits in
+ * size - (tail - head) bytes; otherwise it is lost and counted exactly as
+ * for a full queue, and its overflow record is appended, with the final
+ * count, in front of the next record that fits. While lost records have
+ * no overflow record in the ring, flags holds CLUSNOTIFY_RING_F_LOST;
+ * a reader that finds the ring empty with that flag set calls
+ * CLUSNOTIFY_IOC_RING_SYNC, which appends the overflow record (there is
+ * room: the ring is empty) and clears the flag.
+ *
+ * poll/epoll on a ring port: EPOLLIN while head != tail or F_LOST is set;
+ * EPOLLHUP once shut down. CLUSNOTIFY_IOC_SHUTDOWN sets
+ * CLUSNOTIFY_RING_F_SHUTDOWN and appends nothing more; a reader that sees
+ * the flag takes no more records (what is left counts as flushed).
+ * read() and CLUSNOTIFY_IOC_GET fail with -EBUSY: the ring is the port's
+ * only way out. FIONREAD reports tail - head; PORT_STATS counts as
+ * delivered what the reader reports in consumed, and as queued the
+ * records appended since.
+ *
+ * The kernel reads only head and consumed from the mapping, and trusts
+ * neither: a head that claims more than size bytes are queued makes the
+ * ring count as full (records are lost, and counted, until head is put
+ * right), and consumed only feeds the statistics. The kernel never reads
+ * a record back.
+ *
+ * CLUSNOTIFY_IOC_RING_SYNC (no argument)
+ *	Append the pending overflow record if the ring is empty. Returns 0
+ *	(also when nothing was pending), -ENODEV without a ring, -EAGAIN if
+ *	the ring is not empty (read it first).
+ *
  * Records
  * -------
  * A record is a struct clusnotify_record, then payload_len bytes of payload
@@ -259,6 +330,7 @@
 #define CLUSNOTIFY_FEAT_REGISTRY (1ULL << 2)	/* registry filters, subtree */
 #define CLUSNOTIFY_FEAT_BATCH_READ (1ULL << 3)	/* read() of record batches */
 #define CLUSNOTIFY_FEAT_LOST_COUNT (1ULL << 4)	/* exact lost counts, seq */
+#define CLUSNOTIFY_FEAT_RING (1ULL << 5)	/* RING_SETUP, mmap */
 
 /* Object types: the Windows CLUSTER_OBJECT_TYPE values */
 #define CLUSNOTIFY_OBJ_NONE 0x00
@@ -315,9 +387,13 @@ struct clusnotify_info {
 	__u32 max_name;		/* CLUSNOTIFY_NAME_MAX */
 	__u32 max_payload;	/* CLUSNOTIFY_PAYLOAD_MAX */
 	__u32 max_batch;	/* events per EVENT_POST */
+	/* VER1 */
+	__u32 max_ring;		/* bytes of a ring, at most */
+	__u32 ring_default;	/* bytes of a ring set up with size 0 */
 };
 
 #define CLUSNOTIFY_INFO_SIZE_VER0 48
+#define CLUSNOTIFY_INFO_SIZE_VER1 56
 
 /* clusnotify_cluster_query.flags, clusnotify_object_query.flags */
 #define CLUSNOTIFY_LOOKUP_BY_NODE (1U << 0)	/* name is a node's name */
@@ -455,6 +531,36 @@ struct clusnotify_port_stats {
 
 #define CLUSNOTIFY_PORT_STATS_SIZE_VER0 56
 
+/* The smallest ring: any record, with an overflow record in front of it */
+#define CLUSNOTIFY_RING_MIN (128U * 1024)
+
+struct clusnotify_ring_setup {
+	__u32 size;		/* in: bytes of records, or 0; out: the size */
+	__u32 flags;		/* in: none defined yet, 0 */
+	__u64 mmap_size;	/* out: bytes to map */
+};
+
+#define CLUSNOTIFY_RING_SETUP_SIZE_VER0 16
+
+/* clusnotify_ring.flags */
+#define CLUSNOTIFY_RING_F_LOST (1U << 0)	/* lost, overflow record due */
+#define CLUSNOTIFY_RING_F_SHUTDOWN (1U << 1)	/* port shut down */
+
+/*
+ * The first page of the mapping. The reader's fields and the kernel's are
+ * on separate cache lines.
+ */
+struct clusnotify_ring {
+	__u32 head;		/* reader: bytes consumed */
+	__u32 __pad0;
+	__u64 consumed;		/* reader: records consumed (statistics) */
+	__u8 __pad1[48];
+	__u32 tail;		/* kernel: bytes appended */
+	__u32 flags;		/* kernel: CLUSNOTIFY_RING_F_* */
+	__u32 size;		/* kernel: bytes of the records' area */
+	__u32 data_offset;	/* kernel: where the area starts (a page) */
+};
+
 #define CLUSNOTIFY_IOC_MAGIC 0xC5
 #define CLUSNOTIFY_IOC_GET_INFO \
 	_IOR(CLUSNOTIFY_IOC_MAGIC, 0x00, struct clusnotify_info)
@@ -471,6 +577,9 @@ struct clusnotify_port_stats {
 #define CLUSNOTIFY_IOC_SHUTDOWN _IO(CLUSNOTIFY_IOC_MAGIC, 0x06)
 #define CLUSNOTIFY_IOC_PORT_STATS \
 	_IOR(CLUSNOTIFY_IOC_MAGIC, 0x07, struct clusnotify_port_stats)
+#define CLUSNOTIFY_IOC_RING_SETUP \
+	_IOWR(CLUSNOTIFY_IOC_MAGIC, 0x08, struct clusnotify_ring_setup)
+#define CLUSNOTIFY_IOC_RING_SYNC _IO(CLUSNOTIFY_IOC_MAGIC, 0x09)
 
 /* Generic netlink: the producer plane */
 #define CLUSNOTIFY_GENL_NAME "clusnotify"
