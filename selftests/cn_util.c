@@ -326,6 +326,142 @@ int cn_drain(int fd)
 }
 
 /* ------------------------------------------------------------------ */
+/* The mapped ring                                                      */
+/* ------------------------------------------------------------------ */
+
+int cn_info(int fd, struct clusnotify_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return cn_ioctl(fd, cn_ioc_resize(CLUSNOTIFY_IOC_GET_INFO,
+					  CLUSNOTIFY_INFO_SIZE_VER1), info);
+}
+
+int cn_ring_setup(int fd, __u32 size, struct clusnotify_ring_setup *out)
+{
+	struct clusnotify_ring_setup s = { .size = size };
+	int ret = cn_ioctl(fd, CLUSNOTIFY_IOC_RING_SETUP, &s);
+
+	if (out)
+		*out = s;
+	return ret;
+}
+
+int cn_ring_sync(int fd)
+{
+	return cn_ioctl(fd, CLUSNOTIFY_IOC_RING_SYNC, NULL);
+}
+
+int cn_ring_open(int fd, __u32 size, struct cn_ring *rg)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	struct clusnotify_ring_setup s;
+	void *map;
+	int ret;
+
+	memset(rg, 0, sizeof(*rg));
+	ret = cn_ring_setup(fd, size, &s);
+	if (ret)
+		return ret;
+	map = mmap(NULL, s.mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+		   0);
+	if (map == MAP_FAILED)
+		return -errno;
+	rg->map = map;
+	rg->map_size = s.mmap_size;
+	rg->r = map;
+	rg->size = s.size;
+	if (s.mmap_size != page + 2 * (size_t)s.size ||
+	    rg->r->size != s.size || rg->r->data_offset != page ||
+	    rg->r->head || rg->r->tail || rg->r->consumed) {
+		cn_ring_close(rg);
+		return -EBADMSG;
+	}
+	rg->data = (unsigned char *)map + rg->r->data_offset;
+	return 0;
+}
+
+void cn_ring_close(struct cn_ring *rg)
+{
+	if (rg->map)
+		munmap(rg->map, rg->map_size);
+	rg->map = NULL;
+	rg->r = NULL;
+	rg->data = NULL;
+}
+
+__u32 cn_ring_tail(const struct cn_ring *rg)
+{
+	return __atomic_load_n(&rg->r->tail, __ATOMIC_ACQUIRE);
+}
+
+__u32 cn_ring_flags(const struct cn_ring *rg)
+{
+	return __atomic_load_n(&rg->r->flags, __ATOMIC_ACQUIRE);
+}
+
+int cn_ring_peek(struct cn_ring *rg, struct cn_rec *rec, const char **why)
+{
+	__u32 avail = cn_ring_tail(rg) - rg->head;
+	const void *p = rg->data + (rg->head & (rg->size - 1));
+	int ret;
+
+	if (!avail)
+		return -EAGAIN;
+	if (avail > rg->size) {
+		if (why)
+			*why = "tail - head is more than the ring's size";
+		return -EBADMSG;
+	}
+	/* The header is copied into *rec; payload and strings stay mapped. */
+	ret = cn_decode_record(p, avail, rec, why);
+	return ret;
+}
+
+void cn_ring_publish(struct cn_ring *rg)
+{
+	__atomic_store_n(&rg->r->head, rg->head, __ATOMIC_RELEASE);
+	__atomic_store_n(&rg->r->consumed, rg->consumed, __ATOMIC_RELAXED);
+}
+
+void cn_ring_advance(struct cn_ring *rg, __u32 bytes)
+{
+	rg->head += bytes;
+	rg->consumed++;
+	cn_ring_publish(rg);
+}
+
+bool cn_ring_empty_fenced(const struct cn_ring *rg)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return cn_ring_tail(rg) == rg->head;
+}
+
+int cn_ring_drain(struct cn_ring *rg, __u64 *seq, const char **why)
+{
+	struct cn_rec rec;
+	int n = 0, ret;
+
+	for (;;) {
+		ret = cn_ring_peek(rg, &rec, why);
+		if (ret == -EAGAIN)
+			return n;
+		if (ret)
+			return ret;
+		if (rec.hdr.seq != *seq) {
+			if (why)
+				*why = "seq is not the one expected";
+			return -EBADMSG;
+		}
+		if (rec.hdr.flags & CLUSNOTIFY_RECORD_F_LOST)
+			*seq += rec.hdr.lost;
+		else
+			*seq += 1;
+		cn_ring_advance(rg, rec.hdr.size);
+		n++;
+	}
+}
+
+/* ------------------------------------------------------------------ */
 /* Producer side: generic netlink                                       */
 /* ------------------------------------------------------------------ */
 

@@ -238,6 +238,72 @@ int cn_fionread(int fd);
 int cn_drain(int fd);
 
 /* ------------------------------------------------------------------ */
+/* The mapped ring (CLUSNOTIFY_FEAT_RING)                              */
+/* ------------------------------------------------------------------ */
+
+/* GET_INFO with the VER1 struct (max_ring, ring_default). */
+int cn_info(int fd, struct clusnotify_info *info);
+
+/* RING_SETUP of size bytes (0: the default); *out gets the answer. */
+int cn_ring_setup(int fd, __u32 size, struct clusnotify_ring_setup *out);
+
+/* RING_SYNC: 0 or -errno. */
+int cn_ring_sync(int fd);
+
+/*
+ * A port's mapped ring as a reader sees it. head and consumed are the
+ * reader's own copies; cn_ring_advance() publishes them.
+ */
+struct cn_ring {
+	void *map;
+	size_t map_size;
+	struct clusnotify_ring *r;	/* the first page */
+	unsigned char *data;		/* the records' area (mapped twice) */
+	__u32 size;
+	__u32 head;
+	__u64 consumed;
+};
+
+/*
+ * RING_SETUP (size as for cn_ring_setup) and mmap the ring of fd into *rg,
+ * checking what the first page says against the setup's answer.
+ * -EBADMSG if the first page disagrees.
+ */
+int cn_ring_open(int fd, __u32 size, struct cn_ring *rg);
+void cn_ring_close(struct cn_ring *rg);
+
+/* The kernel's fields, read with acquire (tail) or relaxed (flags). */
+__u32 cn_ring_tail(const struct cn_ring *rg);
+__u32 cn_ring_flags(const struct cn_ring *rg);
+
+/*
+ * Decode the record at head in place into *rec (pointers into the
+ * mapping). 0, -EAGAIN if the ring is empty, -EBADMSG if the record is
+ * malformed (*why says why) or claims more bytes than tail - head.
+ */
+int cn_ring_peek(struct cn_ring *rg, struct cn_rec *rec, const char **why);
+
+/* Consume the record at head: head += its size, consumed++, published. */
+void cn_ring_advance(struct cn_ring *rg, __u32 bytes);
+
+/* Store head (release) and consumed as they are now in *rg. */
+void cn_ring_publish(struct cn_ring *rg);
+
+/*
+ * The spec's check before sleeping: a full barrier after the last store
+ * of head, then tail loaded again. True if the ring is still empty.
+ */
+bool cn_ring_empty_fenced(const struct cn_ring *rg);
+
+/*
+ * Take every record in the ring, checking each one's layout and the seq
+ * arithmetic from *seq on (seq += F_LOST ? lost : 1). Returns the number
+ * of records taken or -EBADMSG (a malformed record or a seq out of
+ * order; *why then says which).
+ */
+int cn_ring_drain(struct cn_ring *rg, __u64 *seq, const char **why);
+
+/* ------------------------------------------------------------------ */
 /* Producer side: generic netlink family "clusnotify"                  */
 /* ------------------------------------------------------------------ */
 
