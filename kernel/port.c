@@ -140,13 +140,6 @@ void cn_port_release(struct cn_port *port)
 	unsigned long held;
 
 	cn_port_shutdown(port);
-	/*
-	 * Shut, so a post that still finds the port under RCU drops its
-	 * record without touching the ring; no mapping is left (a mapping
-	 * holds the file), so nothing else reads it.
-	 */
-	cn_ring_free(port->ring);
-	port->ring = NULL;
 
 	mutex_lock(&cn_ports_lock);
 	list_del(&port->all_node);
@@ -157,6 +150,13 @@ void cn_port_release(struct cn_port *port)
 		xa_store(&cn_user_ports, uid, xa_mk_value(held - 1), GFP_KERNEL);
 	mutex_unlock(&cn_ports_lock);
 
+	/*
+	 * Shut, so a post that still finds the port under RCU drops its
+	 * record without touching the ring (port->ring stays set: it never
+	 * changes after the setup); off cn_ports, so no PORT_GET dump reads
+	 * its statistics; no mapping is left (a mapping holds the file).
+	 */
+	cn_ring_free(port->ring);
 	call_rcu(&port->rcu, cn_port_free_rcu);
 }
 

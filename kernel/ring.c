@@ -265,15 +265,17 @@ enum cn_delivery cn_ring_queue(struct cn_port *port, const struct cn_filter *f,
 			       const struct cn_event *ev, bool *wake)
 {
 	struct cn_ring *ring = port->ring;
-	u32 tail0 = ring->tail, need, used;
 	bool lost0 = port->tail_lost;
+	u32 tail0, need, used;
 	enum cn_delivery d;
 	struct cn_rec r;
 
 	lockdep_assert_held(&port->lock);
 	*wake = false;
+	/* Shut first: a released port's ring is freed, and it is shut. */
 	if (port->shut || f->dead)
 		return CN_DROPPED_SHUT;
+	tail0 = ring->tail;
 	need = sizeof(struct clusnotify_record) + ev->pl->data_len;
 	if (port->tail_lost)
 		need += cn_record_size(port->tail.pl);
