@@ -160,7 +160,7 @@ static void wait_tail(const struct cn_ring *rg, __u32 old)
 
 static short poll_now(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDNORM };
 
 	if (poll(&p, 1, 0) < 0)
 		return -1;
@@ -749,10 +749,13 @@ TEST_F(ring, overflow_is_counted_and_reported_in_front)
 TEST_F(ring, v2_overflow_record_follows_the_first_lost)
 {
 	const __u32 plen = 4000;
+	static unsigned char big[4000];
+	/* Bigger than what the group records leave free: it is lost. */
 	struct cn_event node = {
 		.type = CLUSNOTIFY_OBJ_NODE, .v1 = CN_V1_NODE_STATE,
 		.v2 = CN_V2_NODE_STATE, .id = CN_NODE1_ID, .name = CN_NODE1,
 		.state = CN_NODE_UP, .has_state = true,
+		.payload = big, .payload_len = plen,
 	};
 	struct cn_post_reply rep;
 	struct cn_rec rec;
@@ -847,7 +850,7 @@ TEST_F(ring, ring_sync)
 
 TEST_F(ring, pollin_exactly_while_head_is_not_tail)
 {
-	struct epoll_event e = { .events = EPOLLIN }, out;
+	struct epoll_event e = { .events = EPOLLIN | EPOLLRDNORM }, out;
 	int ep = epoll_create1(EPOLL_CLOEXEC);
 	struct cn_rec rec;
 
