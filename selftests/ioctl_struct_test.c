@@ -84,6 +84,13 @@ static void fill_stats(struct sized_ctx *c, void *buf)
 {
 }
 
+static void fill_ring(struct sized_ctx *c, void *buf)
+{
+	struct clusnotify_ring_setup *rs = buf;
+
+	rs->size = CLUSNOTIFY_RING_MIN;
+}
+
 FIXTURE(sized) {
 	struct sized_ctx c;
 	unsigned char *big;
@@ -93,6 +100,7 @@ FIXTURE(sized) {
 FIXTURE_VARIANT(sized) {
 	unsigned long cmd;
 	size_t ver0;
+	size_t known;		/* the size the kernel knows, if not ver0 */
 	bool in;		/* the kernel reads the struct */
 	bool env;		/* needs a cluster, a filter and a record */
 	long ok;		/* what a valid call returns */
@@ -102,6 +110,7 @@ FIXTURE_VARIANT(sized) {
 FIXTURE_VARIANT_ADD(sized, get_info) {
 	.cmd = CLUSNOTIFY_IOC_GET_INFO,
 	.ver0 = CLUSNOTIFY_INFO_SIZE_VER0,
+	.known = CLUSNOTIFY_INFO_SIZE_VER1,
 	.fill = fill_info,
 };
 
@@ -150,6 +159,14 @@ FIXTURE_VARIANT_ADD(sized, port_stats) {
 	.cmd = CLUSNOTIFY_IOC_PORT_STATS,
 	.ver0 = CLUSNOTIFY_PORT_STATS_SIZE_VER0,
 	.fill = fill_stats,
+};
+
+/* In and out; a port takes one ring, so only the valid call sets it up. */
+FIXTURE_VARIANT_ADD(sized, ring_setup) {
+	.cmd = CLUSNOTIFY_IOC_RING_SETUP,
+	.ver0 = CLUSNOTIFY_RING_SETUP_SIZE_VER0,
+	.in = true,
+	.fill = fill_ring,
 };
 
 FIXTURE_SETUP(sized)
@@ -254,7 +271,8 @@ TEST_F(sized, nonzero_tail_is_e2big_or_zeroed_for_output)
 	ASSERT_EQ(variant->ok, cn_ioctl(self->c.port,
 					cn_ioc_resize(variant->cmd, size),
 					self->big));
-	for (i = variant->ver0; i < size; i++)
+	for (i = variant->known ? variant->known : variant->ver0; i < size;
+	     i++)
 		ASSERT_EQ(0, self->big[i]);
 }
 
@@ -453,6 +471,95 @@ TEST_F(fields, cluster_query_by_node_and_by_id_is_einval)
 				    CLUSNOTIFY_IOC_CLUSTER_LOOKUP, &q));
 }
 
+/*
+ * RING_SETUP works once per port: after calls refused for their size, the
+ * valid call is the first to set a ring up, and a second is -EBUSY. The
+ * struct is in and out: the answer comes back in a bigger struct, whose
+ * tail the kernel zeroes.
+ */
+TEST(ring_setup_sizes_change_nothing)
+{
+	unsigned char buf[CLUSNOTIFY_RING_SETUP_SIZE_VER0 + 64];
+	struct clusnotify_ring_setup *rs = (void *)buf;
+	unsigned long cmd = CLUSNOTIFY_IOC_RING_SETUP;
+	int port = cn_open_port(0);
+	unsigned int i;
+
+	ASSERT_LE(0, port);
+	memset(buf, 0, sizeof(buf));
+	rs->size = CLUSNOTIFY_RING_MIN;
+	EXPECT_EQ(-EINVAL, cn_ioctl(port, cn_ioc_resize(cmd, 8), buf));
+	EXPECT_EQ(-E2BIG, cn_ioctl(port, cn_ioc_resize(cmd, PAGE + 8), buf));
+	buf[sizeof(buf) - 1] = 1;
+	EXPECT_EQ(-E2BIG, cn_ioctl(port, cn_ioc_resize(cmd, sizeof(buf)),
+				   buf));
+	buf[sizeof(buf) - 1] = 0;
+	EXPECT_EQ(-EFAULT, cn_ioctl(port, cmd, NULL));
+	ASSERT_EQ(0, cn_ioctl(port, cn_ioc_resize(cmd, sizeof(buf)), buf));
+	EXPECT_EQ(CLUSNOTIFY_RING_MIN, rs->size);
+	EXPECT_EQ(sysconf(_SC_PAGESIZE) + 2 * CLUSNOTIFY_RING_MIN,
+		  rs->mmap_size);
+	for (i = CLUSNOTIFY_RING_SETUP_SIZE_VER0; i < sizeof(buf); i++)
+		ASSERT_EQ(0, buf[i]);
+	EXPECT_EQ(-EBUSY, cn_ioctl(port, cmd, buf));
+	close(port);
+}
+
+TEST_F(fields, ring_setup_flags_must_be_zero)
+{
+	struct clusnotify_ring_setup rs = { .size = CLUSNOTIFY_RING_MIN };
+	int port = cn_open_port(0);
+
+	ASSERT_LE(0, port);
+	rs.flags = 1;
+	EXPECT_EQ(-EINVAL, cn_ioctl(port, CLUSNOTIFY_IOC_RING_SETUP, &rs));
+	rs.flags = 1U << 31;
+	EXPECT_EQ(-EINVAL, cn_ioctl(port, CLUSNOTIFY_IOC_RING_SETUP, &rs));
+	/* mmap_size is output only: what the caller puts there is ignored. */
+	rs.flags = 0;
+	rs.mmap_size = 0xdeadbeef;
+	EXPECT_EQ(0, cn_ioctl(port, CLUSNOTIFY_IOC_RING_SETUP, &rs));
+	EXPECT_EQ(CLUSNOTIFY_RING_MIN, rs.size);
+	EXPECT_EQ(sysconf(_SC_PAGESIZE) + 2 * CLUSNOTIFY_RING_MIN,
+		  rs.mmap_size);
+	close(port);
+}
+
+/*
+ * GET_INFO is versioned by size: a VER0 caller gets 48 bytes and nothing
+ * past them; a VER1 caller gets max_ring and ring_default as well.
+ */
+TEST(get_info_ver0_and_ver1)
+{
+	unsigned char buf[CLUSNOTIFY_INFO_SIZE_VER1 + 16];
+	struct clusnotify_info *info = (void *)buf;
+	unsigned int i;
+	int port = cn_open_port(0);
+
+	ASSERT_LE(0, port);
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, cn_ioctl(port, cn_ioc_resize(CLUSNOTIFY_IOC_GET_INFO,
+						  CLUSNOTIFY_INFO_SIZE_VER0),
+			      buf));
+	EXPECT_EQ(CLUSNOTIFY_API_VERSION, info->api_version);
+	for (i = CLUSNOTIFY_INFO_SIZE_VER0; i < sizeof(buf); i++)
+		ASSERT_EQ(0xa5, buf[i]);
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, cn_ioctl(port, cn_ioc_resize(CLUSNOTIFY_IOC_GET_INFO,
+						  CLUSNOTIFY_INFO_SIZE_VER1),
+			      buf));
+	EXPECT_LE(CLUSNOTIFY_RING_MIN, info->max_ring);
+	EXPECT_LE(CLUSNOTIFY_RING_MIN, info->ring_default);
+	EXPECT_LE(info->ring_default, info->max_ring);
+	for (i = CLUSNOTIFY_INFO_SIZE_VER1; i < sizeof(buf); i++)
+		ASSERT_EQ(0xa5, buf[i]);
+	/* The command as the header spells it is the VER1 struct. */
+	memset(buf, 0xa5, sizeof(buf));
+	ASSERT_EQ(0, cn_ioctl(port, CLUSNOTIFY_IOC_GET_INFO, buf));
+	EXPECT_NE(0xa5a5a5a5, info->ring_default);
+	close(port);
+}
+
 /* An ioctl of our magic with a number the module does not have. */
 TEST(get_info_advertises_every_feature)
 {
@@ -460,7 +567,7 @@ TEST(get_info_advertises_every_feature)
 	int port = cn_open_port(0);
 	__u64 all = CLUSNOTIFY_FEAT_V1 | CLUSNOTIFY_FEAT_V2 |
 		    CLUSNOTIFY_FEAT_REGISTRY | CLUSNOTIFY_FEAT_BATCH_READ |
-		    CLUSNOTIFY_FEAT_LOST_COUNT;
+		    CLUSNOTIFY_FEAT_LOST_COUNT | CLUSNOTIFY_FEAT_RING;
 
 	ASSERT_LE(0, port);
 	memset(&info, 0xa5, sizeof(info));
@@ -479,7 +586,7 @@ TEST(unknown_command_numbers_are_enotty)
 	int port = cn_open_port(0);
 
 	ASSERT_LE(0, port);
-	EXPECT_EQ(-ENOTTY, cn_ioctl(port, _IOWR(CLUSNOTIFY_IOC_MAGIC, 0x08,
+	EXPECT_EQ(-ENOTTY, cn_ioctl(port, _IOWR(CLUSNOTIFY_IOC_MAGIC, 0x0a,
 						struct clusnotify_get), &g));
 	EXPECT_EQ(-ENOTTY, cn_ioctl(port, _IOWR(CLUSNOTIFY_IOC_MAGIC, 0xff,
 						struct clusnotify_get), &g));
