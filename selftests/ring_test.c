@@ -745,6 +745,55 @@ TEST_F(ring, overflow_is_counted_and_reported_in_front)
 	EXPECT_EQ(fit + 2, st.delivered);
 }
 
+/*
+ * Room for the next record but not for it and its overflow record: the
+ * kernel must not write past head. Whatever it does with the record
+ * (lose it too, as the overflow record must go in front of it), every
+ * record still in the ring is intact and the seq arithmetic holds.
+ */
+TEST_F(ring, overflow_record_never_overruns_head)
+{
+	/* The smallest record there is: a header and four NULs. */
+	const __u32 least = CN_ALIGN8(sizeof(struct clusnotify_record) + 4);
+	__u32 plen, s, fit, tail;
+	struct cn_post_reply rep;
+	__u64 seq = self->seq0;
+	const char *why = NULL;
+	unsigned int ev = 0;
+	int n;
+
+	ASSERT_EQ(0, ring_with_filter(self, CLUSNOTIFY_RING_MIN));
+	/* Records that leave less than any record unused in a full ring. */
+	for (plen = 2000; plen < 8000; plen += 8)
+		if (self->rg.size % grp_size(plen) < least)
+			break;
+	ASSERT_GT(8000, plen);
+	s = grp_size(plen);
+	fit = self->rg.size / s;
+	ASSERT_EQ(0, post_grp(&self->env, fit + 2, plen, ev, &rep));
+	ASSERT_EQ(2, rep.lost);
+	ev += fit + 2;
+	/* One record read: room for exactly one record, not two. */
+	ASSERT_EQ(0, take(&self->rg, 1, &seq));
+	ASSERT_GT(s + least, self->rg.size - (fit - 1) * s);
+	tail = cn_ring_tail(&self->rg);
+	ASSERT_EQ(0, post_grp(&self->env, 1, plen, ev++, &rep));
+	EXPECT_EQ(1, rep.queued + rep.lost);
+	EXPECT_GE(self->rg.size, cn_ring_tail(&self->rg) - self->rg.head);
+	if (rep.queued)
+		EXPECT_NE(tail, cn_ring_tail(&self->rg));
+	/* Everything left reads whole, in order. */
+	n = cn_ring_drain(&self->rg, &seq, &why);
+	ASSERT_LE(0, n) {
+		TH_LOG("%s", why);
+	}
+	if (cn_ring_flags(&self->rg) & CLUSNOTIFY_RING_F_LOST) {
+		ASSERT_EQ(0, cn_ring_sync(self->env.port));
+		ASSERT_EQ(1, cn_ring_drain(&self->rg, &seq, &why));
+	}
+	EXPECT_EQ(self->seq0 + ev, seq);
+}
+
 /* The V2 overflow record follows the filter of the first record lost. */
 TEST_F(ring, v2_overflow_record_follows_the_first_lost)
 {
