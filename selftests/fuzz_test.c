@@ -3,7 +3,8 @@
  * A bounded-time fuzzer of the module's two interfaces, run in the VM:
  * the ioctls of /dev/clusnotify (every command with random struct sizes,
  * flags, reserved bytes, pointers, lengths, ids and names, valid ones
- * mixed in so deep paths are reached), GET and read() with random buffers,
+ * mixed in so deep paths are reached; rings set up, mapped rightly or not,
+ * their head and consumed scribbled on), GET and read() with random buffers,
  * and generic netlink requests (random commands, flags, attribute types,
  * lengths and nesting, and well-formed registers, publishes and posts that
  * fan out to the fuzzed ports). A second thread meanwhile shuts ports down
@@ -97,14 +98,18 @@ static void count_errno(int err)
 			   __ATOMIC_RELAXED);
 }
 
-/* The errnos the header documents for the port ioctls, and EINTR. */
+/*
+ * The errnos the header documents for the port ioctls, and EINTR; with the
+ * ring: EBUSY (RING_SETUP refused, GET on a ring port), ENODEV (RING_SYNC
+ * without a ring), EAGAIN (RING_SYNC on a ring not empty).
+ */
 static bool ioctl_errno_ok(int err)
 {
 	switch (-err) {
 	case EINVAL: case E2BIG: case ENOTTY: case EFAULT: case ENOENT:
 	case EACCES: case EMSGSIZE: case ETIMEDOUT: case ESHUTDOWN:
 	case EMFILE: case ENOMEM: case EILSEQ: case ENAMETOOLONG:
-	case EINTR: case EBADF:
+	case EINTR: case EBADF: case EBUSY: case ENODEV: case EAGAIN:
 		return true;
 	}
 	return false;
@@ -293,6 +298,35 @@ static size_t rand_size(__u64 *s, size_t right)
 	}
 }
 
+/*
+ * mmap the port's ring with a length, offset and flags mostly right, and
+ * if that works write random head and consumed (or put head right), the
+ * hostile reader; the mapping goes away at once.
+ */
+static void fuzz_ring_mmap(__u64 *s, int fd, __u64 len)
+{
+	struct clusnotify_ring *r;
+	int flags = chance(s, 90) ? MAP_SHARED : MAP_PRIVATE;
+	off_t off = chance(s, 95) ? 0 : 4096;
+	void *m;
+
+	if (chance(s, 10))
+		len += chance(s, 50) ? 4096 : -4096;
+	if (!len || len > (64 << 20))
+		return;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, off);
+	if (m == MAP_FAILED) {
+		count_errno(-errno);
+		return;
+	}
+	r = m;
+	if (chance(s, 50))
+		STORE(r->head, chance(s, 50) ? (__u32)rnd(s) : LOAD(r->tail));
+	if (chance(s, 30))
+		STORE(r->consumed, rnd(s));
+	munmap(m, len);
+}
+
 static void fuzz_port_ioctl(__u64 *s, int slot)
 {
 	int fd = slot_fd(slot), gen = LOAD(fz->gen[slot]);
@@ -304,6 +338,7 @@ static void fuzz_port_ioctl(__u64 *s, int slot)
 		struct clusnotify_remove rm;
 		struct clusnotify_get g;
 		struct clusnotify_port_stats st;
+		struct clusnotify_ring_setup rs;
 		unsigned char raw[4200];
 	} u;
 	unsigned char *arg = u.raw;
@@ -313,7 +348,7 @@ static void fuzz_port_ioctl(__u64 *s, int slot)
 	int ret;
 
 	memset(&u, 0, sizeof(u));
-	switch (below(s, 12)) {
+	switch (below(s, 14)) {
 	case 0:
 		cmd = CLUSNOTIFY_IOC_GET_INFO;
 		size = rand_size(s, sizeof(u.info));
@@ -374,6 +409,29 @@ static void fuzz_port_ioctl(__u64 *s, int slot)
 		cmd = chance(s, 5) ? CLUSNOTIFY_IOC_SHUTDOWN : FIONREAD;
 		size = 0;
 		break;
+	case 9:
+		/*
+		 * A ring, mostly the smallest; then now and then mapped,
+		 * rightly or not, and its head and consumed scribbled on.
+		 */
+		u.rs.size = chance(s, 60) ? CLUSNOTIFY_RING_MIN :
+			    (chance(s, 50) ? 0 : (__u32)rnd(s));
+		u.rs.flags = chance(s, 90) ? 0 : rnd(s);
+		cmd = CLUSNOTIFY_IOC_RING_SETUP;
+		size = rand_size(s, sizeof(u.rs));
+		if (size < sizeof(u.rs) || size > 4096 || chance(s, 5))
+			break;
+		if (do_ioctl(fd, cn_ioc_resize(CLUSNOTIFY_IOC_RING_SETUP, size),
+			     arg) && chance(s, 50))
+			return;
+		fuzz_ring_mmap(s, fd, u.rs.mmap_size);
+		return;
+	case 10:
+		cmd = CLUSNOTIFY_IOC_RING_SYNC;
+		size = 0;
+		if (chance(s, 20))
+			fuzz_ring_mmap(s, fd, 4096 + 2 * CLUSNOTIFY_RING_MIN);
+		break;
 	case 8:
 		/* unknown commands and numbers */
 		cmd = _IOC(below(s, 4), chance(s, 50) ? CLUSNOTIFY_IOC_MAGIC :
@@ -420,7 +478,8 @@ static void fuzz_port_ioctl(__u64 *s, int slot)
 	else if (size > sizeof(u.raw))
 		size = sizeof(u.raw);
 	if (_IOC_SIZE(cmd) != size && cmd != FIONREAD &&
-	    cmd != CLUSNOTIFY_IOC_SHUTDOWN && size < (1 << 14))
+	    cmd != CLUSNOTIFY_IOC_SHUTDOWN &&
+	    cmd != CLUSNOTIFY_IOC_RING_SYNC && size < (1 << 14))
 		cmd = cn_ioc_resize(cmd, size);
 	/* A random command may be GET: never let it wait long. */
 	if (cn_ioc_resize(cmd, 0) == cn_ioc_resize(CLUSNOTIFY_IOC_GET, 0))
