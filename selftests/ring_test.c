@@ -428,8 +428,12 @@ TEST_F(ring, mapping_keeps_the_port_after_close)
  */
 TEST_F(ring, records_are_laid_out_as_read_returns_them)
 {
-	static const char *parents[] = { "", CN_NODE1_ID, "p", "ÿ-ü-parent" };
-	static const char *tnames[] = { "", "Generic Service", "t", "x" };
+	static const char * const parents[] = {
+		"", CN_NODE1_ID, "p", "ÿ-ü-parent",
+	};
+	static const char * const tnames[] = {
+		"", "Generic Service", "t", "x",
+	};
 	struct cn_event ev[12];
 	unsigned char pl[12][300];
 	struct clusnotify_port_stats st;
@@ -487,8 +491,8 @@ TEST_F(ring, records_are_laid_out_as_read_returns_them)
 		ASSERT_EQ(0, cn_ring_peek(&self->rg, &rec, &why)) {
 			TH_LOG("record %d: %s", i, why);
 		}
-		ASSERT_EQ((void *)q, (void *)(rec.payload -
-					      sizeof(struct clusnotify_record)));
+		ASSERT_EQ((const void *)q,
+			  (const void *)(rec.payload - sizeof(rec.hdr)));
 		EXPECT_EQ(self->seq0 + i, rec.hdr.seq);
 		EXPECT_EQ(KEY, rec.hdr.key);
 		EXPECT_EQ(TOKEN, rec.hdr.token);
@@ -1020,7 +1024,7 @@ static void *et_producer(void *arg)
 		if (post_grp(c->env, 1, 0, i, NULL))
 			__atomic_add_fetch(&c->post_errors, 1,
 					   __ATOMIC_RELAXED);
-		/* Vary the gap: sometimes the reader is asleep, sometimes not. */
+		/* Vary the gap: the reader asleep or not. */
 		if (i % 3 == 0)
 			continue;
 		while (__atomic_load_n(&c->consumed, __ATOMIC_ACQUIRE) <= i &&
