@@ -332,6 +332,7 @@ static DWORD cn_deliver(const void *rec, size_t len, struct cn_want *w)
 {
 	struct cn_record_view v;
 	const char *s[4];
+	uint32_t len8[4];
 	int i;
 
 	if (cn_record_decode(rec, len, &v))
@@ -340,13 +341,25 @@ static DWORD cn_deliver(const void *rec, size_t len, struct cn_want *w)
 	s[1] = v.parent;
 	s[2] = v.name;
 	s[3] = v.type;
+	len8[0] = v.hdr->id_len;
+	len8[1] = v.hdr->parent_len;
+	len8[2] = v.hdr->name_len;
+	len8[3] = v.hdr->type_len;
 	for (i = 0; i < 4; i++) {
 		ssize_t n;
 
 		if (!w->cch[i])
 			continue;
-		n = cn_utf8_to_utf16(s[i], strlen(s[i]), CN_U16(w->str[i]),
-				     *w->cch[i]);
+		/*
+		 * Room for a unit per byte is room whatever the string
+		 * holds: then one pass, else measure before writing.
+		 */
+		if ((uint64_t)len8[i] + 1 <= *w->cch[i])
+			n = cn_utf8_to_utf16_room(s[i], len8[i],
+						  CN_U16(w->str[i]));
+		else
+			n = cn_utf8_to_utf16(s[i], len8[i], CN_U16(w->str[i]),
+					     *w->cch[i]);
 		if (n < 0)
 			return cn_win32_error(n, CN_CTX_GENERIC);
 		*w->cch[i] = n;
