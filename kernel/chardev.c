@@ -58,7 +58,7 @@ static void cn_fill_info(struct clusnotify_info *info)
 	info->api_version = CLUSNOTIFY_API_VERSION;
 	info->features = CLUSNOTIFY_FEAT_V1 | CLUSNOTIFY_FEAT_V2 |
 			 CLUSNOTIFY_FEAT_REGISTRY | CLUSNOTIFY_FEAT_BATCH_READ |
-			 CLUSNOTIFY_FEAT_LOST_COUNT;
+			 CLUSNOTIFY_FEAT_LOST_COUNT | CLUSNOTIFY_FEAT_RING;
 	info->max_records = READ_ONCE(cn_max_records);
 	info->max_ports = READ_ONCE(cn_max_ports);
 	info->max_filters = READ_ONCE(cn_max_filters);
@@ -67,6 +67,8 @@ static void cn_fill_info(struct clusnotify_info *info)
 	info->max_name = CLUSNOTIFY_NAME_MAX;
 	info->max_payload = CLUSNOTIFY_PAYLOAD_MAX;
 	info->max_batch = READ_ONCE(cn_max_batch);
+	info->max_ring = READ_ONCE(cn_max_ring);
+	info->ring_default = READ_ONCE(cn_ring_default);
 }
 
 static long cn_ioc_cluster_lookup(unsigned int cmd, unsigned long arg)
@@ -239,6 +241,24 @@ static long cn_ioc_get(struct cn_port *port, unsigned int cmd,
 	return ret;
 }
 
+static long cn_ioc_ring_setup(struct cn_port *port, unsigned int cmd,
+			      unsigned long arg)
+{
+	struct clusnotify_ring_setup rs;
+	long ret;
+
+	ret = cn_copy_in(&rs, sizeof(rs), CLUSNOTIFY_RING_SETUP_SIZE_VER0, cmd,
+			 arg);
+	if (ret)
+		return ret;
+	ret = cn_ring_setup(port, &rs);
+	if (ret)
+		return ret;
+	/* The ring stays: a caller who cannot learn its size maps nothing. */
+	return cn_copy_out(arg, &rs, sizeof(rs), CLUSNOTIFY_RING_SETUP_SIZE_VER0,
+			   cmd);
+}
+
 static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct cn_port *port = file->private_data;
@@ -267,6 +287,8 @@ static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			      cn_ioc_remove_filters(port, cmd, arg);
 	case CN_IOC_BASE(CLUSNOTIFY_IOC_GET):
 		return shut ? -ESHUTDOWN : cn_ioc_get(port, cmd, arg);
+	case CN_IOC_BASE(CLUSNOTIFY_IOC_RING_SETUP):
+		return shut ? -ESHUTDOWN : cn_ioc_ring_setup(port, cmd, arg);
 	}
 	switch (cmd) {
 	case CLUSNOTIFY_IOC_SHUTDOWN:
@@ -274,6 +296,8 @@ static long cn_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 			return -ESHUTDOWN;
 		cn_port_shutdown(port);
 		return 0;
+	case CLUSNOTIFY_IOC_RING_SYNC:
+		return shut ? -ESHUTDOWN : cn_ring_sync(port);
 	case FIONREAD:
 		if (shut)
 			return -ESHUTDOWN;
@@ -307,6 +331,11 @@ static ssize_t cn_read(struct file *file, char __user *buf, size_t len,
 			    file->f_flags & O_NONBLOCK);
 }
 
+static int cn_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return cn_ring_mmap(file->private_data, vma);
+}
+
 static __poll_t cn_poll(struct file *file, struct poll_table_struct *wait)
 {
 	return cn_port_poll(file->private_data, file, wait);
@@ -316,6 +345,7 @@ static void cn_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	struct cn_port *port = file->private_data;
 	struct clusnotify_port_stats st;
+	struct cn_ring *ring;
 
 	cn_port_stats(port, &st);
 	seq_printf(m, "port-id:\t%llu\n", port->id);
@@ -326,6 +356,8 @@ static void cn_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "next-seq:\t%llu\n", st.next_seq);
 	seq_printf(m, "shutdown:\t%u\n", !!(st.flags & CLUSNOTIFY_PORT_F_SHUTDOWN));
 	seq_printf(m, "filters:\t%u\n", st.filters);
+	ring = cn_port_ring(port);
+	seq_printf(m, "ring:\t%u\n", ring ? cn_ring_size(ring) : 0);
 	cn_filter_show(m, port);
 }
 
@@ -335,6 +367,7 @@ static const struct file_operations cn_fops = {
 	.release = cn_release,
 	.read = cn_read,
 	.poll = cn_poll,
+	.mmap = cn_mmap,
 	.unlocked_ioctl = cn_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = no_llseek,

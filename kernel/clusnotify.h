@@ -48,6 +48,8 @@ extern unsigned int cn_max_filters;
 extern unsigned int cn_max_objects;
 extern unsigned int cn_max_clusters;
 extern unsigned int cn_max_batch;
+extern unsigned int cn_max_ring;
+extern unsigned int cn_ring_default;
 
 /*
  * A string as it crosses the ABI: UTF-8, validated, not NUL-terminated in
@@ -137,6 +139,9 @@ struct cn_port {
 	u64 tail_lost;
 	struct cn_rec tail;		/* kind of the overflow record due */
 	bool shut;
+	/* Set once, before any filter (ring.c); then the queue is unused. */
+	struct cn_ring *ring;
+	bool had_filter;		/* a filter was ever added: no ring */
 	wait_queue_head_t wq;
 
 	struct mutex read_lock;		/* one reader at a time */
@@ -325,6 +330,27 @@ int cn_ports_init(void);
 void cn_ports_exit(void);
 typedef int (*cn_port_visit_t)(struct cn_port *port, void *arg);
 int cn_ports_walk(u64 from_id, cn_port_visit_t fn, void *arg);
+
+void cn_rec_set(struct cn_rec *r, const struct cn_filter *f,
+		const struct cn_event *ev, u64 seq);
+void cn_port_tail_start(struct cn_port *port, const struct cn_filter *f,
+			u64 seq);
+
+/* ring.c: the mapped ring of a port */
+struct cn_ring;
+struct vm_area_struct;
+struct cn_ring *cn_port_ring(struct cn_port *port);
+int cn_ring_setup(struct cn_port *port, struct clusnotify_ring_setup *rs);
+int cn_ring_mmap(struct cn_port *port, struct vm_area_struct *vma);
+void cn_ring_free(struct cn_ring *ring);
+u64 cn_ring_mmap_size(const struct cn_ring *ring);
+u32 cn_ring_size(const struct cn_ring *ring);
+enum cn_delivery cn_ring_queue(struct cn_port *port, const struct cn_filter *f,
+			       const struct cn_event *ev, bool *wake);
+int cn_ring_sync(struct cn_port *port);
+void cn_ring_shut(struct cn_ring *ring);
+bool cn_ring_readable(struct cn_port *port);
+void cn_ring_stats(struct cn_port *port, struct clusnotify_port_stats *st);
 
 /* filter.c */
 int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf);

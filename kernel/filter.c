@@ -275,6 +275,7 @@ int cn_filter_add(struct cn_port *port, const struct clusnotify_filter *uf)
 	mutex_unlock(&c->lock);
 	list_add_tail(&f->port_node, &port->filters);
 	WRITE_ONCE(port->nr_filters, port->nr_filters + 1);
+	port->had_filter = true;
 	mutex_unlock(&port->filter_lock);
 	kfree(spare);
 	return 0;

@@ -36,6 +36,15 @@ unsigned int cn_max_batch = 4096;
 module_param_named(max_batch, cn_max_batch, uint, 0644);
 MODULE_PARM_DESC(max_batch, "Events in one EVENT_POST (default 4096)");
 
+/* Rings are pinned memory: a power of two, from CLUSNOTIFY_RING_MIN up. */
+unsigned int cn_max_ring = 4U << 20;
+module_param_named(max_ring, cn_max_ring, uint, 0644);
+MODULE_PARM_DESC(max_ring, "Bytes of one port's mapped ring, at most (default 4 MiB)");
+
+unsigned int cn_ring_default = 256U << 10;
+module_param_named(ring_default, cn_ring_default, uint, 0644);
+MODULE_PARM_DESC(ring_default, "Bytes of a ring set up with size 0 (default 256 KiB)");
+
 static int __init cn_init(void)
 {
 	int ret;

@@ -108,6 +108,8 @@ void cn_port_shutdown(struct cn_port *port)
 	spin_lock(&port->lock);
 	was_shut = port->shut;
 	port->shut = true;
+	if (port->ring)
+		cn_ring_shut(port->ring);
 	spin_unlock(&port->lock);
 	if (was_shut)
 		return;
@@ -148,13 +150,20 @@ void cn_port_release(struct cn_port *port)
 		xa_store(&cn_user_ports, uid, xa_mk_value(held - 1), GFP_KERNEL);
 	mutex_unlock(&cn_ports_lock);
 
+	/*
+	 * Shut, so a post that still finds the port under RCU drops its
+	 * record without touching the ring (port->ring stays set: it never
+	 * changes after the setup); off cn_ports, so no PORT_GET dump reads
+	 * its statistics; no mapping is left (a mapping holds the file).
+	 */
+	cn_ring_free(port->ring);
 	call_rcu(&port->rcu, cn_port_free_rcu);
 }
 
-static void cn_rec_fill(struct cn_rec *r, const struct cn_filter *f,
-			const struct cn_event *ev, u64 seq)
+/* A record of @ev for @f, all but its payload reference. */
+void cn_rec_set(struct cn_rec *r, const struct cn_filter *f,
+		const struct cn_event *ev, u64 seq)
 {
-	r->pl = cn_payload_get(ev->pl);
 	r->seq = seq;
 	r->key = f->key;
 	r->token = f->token;
@@ -168,9 +177,16 @@ static void cn_rec_fill(struct cn_rec *r, const struct cn_filter *f,
 	r->flags = ev->flags;
 }
 
+static void cn_rec_fill(struct cn_rec *r, const struct cn_filter *f,
+			const struct cn_event *ev, u64 seq)
+{
+	cn_rec_set(r, f, ev, seq);
+	r->pl = cn_payload_get(ev->pl);
+}
+
 /* The overflow record's kind follows the filter of the first lost record. */
-static void cn_tail_start(struct cn_port *port, const struct cn_filter *f,
-			  u64 seq)
+void cn_port_tail_start(struct cn_port *port, const struct cn_filter *f,
+			u64 seq)
 {
 	struct cn_rec *t = &port->tail;
 
@@ -322,7 +338,7 @@ static enum cn_delivery cn_port_queue(struct cn_port *port,
 lost:
 	seq = port->next_seq++;
 	if (!port->tail_lost)
-		cn_tail_start(port, f, seq);
+		cn_port_tail_start(port, f, seq);
 	port->tail_lost++;
 	port->lost_total++;
 	return CN_LOST;
@@ -376,8 +392,21 @@ static enum cn_delivery cn_port_put(struct cn_port *port,
 {
 	enum cn_delivery d = CN_DROPPED_SHUT;
 	struct cn_spare sp = {};
-	bool was_readable;
+	bool was_readable, wake = false;
 
+	if (port->ring) {
+		/* Nothing to allocate: the ring has its memory. */
+		spin_lock(&port->lock);
+		if (ev)
+			d = cn_ring_queue(port, f, ev, &wake);
+		if (gone)
+			gone->dead = true;
+		spin_unlock(&port->lock);
+		if (wake)
+			wake_up_interruptible_poll(&port->wq,
+						   EPOLLIN | EPOLLRDNORM);
+		return d;
+	}
 	if (ev)
 		cn_spare_guess(port, &sp);
 	for (;;) {
@@ -622,6 +651,9 @@ long cn_port_get(struct cn_port *port, struct clusnotify_get *get)
 	u32 size;
 	int ret;
 
+	/* A ring port is read from its mapping only. */
+	if (READ_ONCE(port->ring))
+		return -EBUSY;
 	for (;;) {
 		ret = cn_port_wait(port, &get->timeout_ms);
 		if (ret)
@@ -682,6 +714,8 @@ ssize_t cn_port_read(struct cn_port *port, char __user *buf, size_t len,
 	struct cn_rec *r;
 	int err;
 
+	if (READ_ONCE(port->ring))
+		return -EBUSY;
 	for (;;) {
 		if (READ_ONCE(port->shut))
 			return 0;
@@ -743,7 +777,9 @@ __poll_t cn_port_poll(struct cn_port *port, struct file *file,
 
 	poll_wait(file, &port->wq, wait);
 	spin_lock(&port->lock);
-	if (cn_port_readable_locked(port))
+	/* A shut ring port keeps its records, but nobody may take them. */
+	if (!port->shut && (port->ring ? cn_ring_readable(port) :
+					 cn_port_readable_locked(port)))
 		mask |= EPOLLIN | EPOLLRDNORM;
 	if (port->shut)
 		mask |= EPOLLHUP;
@@ -763,6 +799,12 @@ void cn_port_stats(struct cn_port *port, struct clusnotify_port_stats *st)
 	st->lost = port->lost_total;
 	st->next_seq = port->next_seq;
 	st->flags = port->shut ? CLUSNOTIFY_PORT_F_SHUTDOWN : 0;
+	if (port->ring) {
+		cn_ring_stats(port, st);
+		st->queued += port->tail_lost ? 1 : 0;
+		if (port->tail_lost)
+			st->queued_bytes += cn_record_size(port->tail.pl);
+	}
 	spin_unlock(&port->lock);
 	st->port_id = port->id;
 	st->filters = READ_ONCE(port->nr_filters);
