@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The uapi structs must have the sizes their *_SIZE_VER0 constants state and
+ * The uapi structs must have the sizes their *_SIZE_VER* constants state and
  * no compiler-inserted holes, so 32- and 64-bit userspace agree with the
  * kernel. Runs on the host; fails with the first mismatch it finds.
  */
@@ -16,7 +16,14 @@
 /* The checks, in a function so that offsetof reads naturally. */
 static inline void uapi_checks(void)
 {
-	CHECK(sizeof(struct clusnotify_info) == CLUSNOTIFY_INFO_SIZE_VER0);
+	CHECK(sizeof(struct clusnotify_info) == CLUSNOTIFY_INFO_SIZE_VER1);
+	CHECK(offsetof(struct clusnotify_info, max_ring) ==
+	      CLUSNOTIFY_INFO_SIZE_VER0);
+	CHECK(sizeof(struct clusnotify_ring_setup) ==
+	      CLUSNOTIFY_RING_SETUP_SIZE_VER0);
+	/* The reader's fields and the kernel's on separate cache lines. */
+	CHECK(offsetof(struct clusnotify_ring, tail) == 64);
+	CHECK(sizeof(struct clusnotify_ring) == 80);
 	CHECK(sizeof(struct clusnotify_cluster_query) ==
 	      CLUSNOTIFY_CLUSTER_QUERY_SIZE_VER0);
 	CHECK(sizeof(struct clusnotify_object_query) ==
