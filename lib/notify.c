@@ -418,7 +418,8 @@ static DWORD cn_deliver(const void *rec, size_t len, struct cn_want *w)
  * than the buffer, is ERROR_MORE_DATA, and then every size output says
  * what the record needs, as cn_get reports it. A string is measured only
  * when its bytes alone do not settle it (a unit never takes less than a
- * byte). ERROR_INVALID_DATA for a string that is not UTF-8.
+ * byte). A string that is not UTF-8 gets the error cn_deliver_view would
+ * give it (ERROR_NO_UNICODE_TRANSLATION).
  */
 static DWORD cn_ring_fits(const struct cn_record_view *v, struct cn_want *w)
 {
@@ -440,7 +441,7 @@ static DWORD cn_ring_fits(const struct cn_record_view *v, struct cn_want *w)
 			continue;
 		n = cn_utf16_len_of_utf8(s[i], len8[i]);
 		if (n < 0)
-			return ERROR_INVALID_DATA;
+			return cn_win32_error(n, CN_CTX_GENERIC);
 		if ((uint64_t)n + 1 > *w->cch[i])
 			more = true;
 	}
@@ -454,7 +455,7 @@ static DWORD cn_ring_fits(const struct cn_record_view *v, struct cn_want *w)
 			continue;
 		n = cn_utf16_len_of_utf8(s[i], len8[i]);
 		if (n < 0)
-			return ERROR_INVALID_DATA;
+			return cn_win32_error(n, CN_CTX_GENERIC);
 		*w->cch[i] = n + (w->v2 ? 1 : 0);
 	}
 	if (w->buf_size)
