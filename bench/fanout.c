@@ -11,7 +11,12 @@
  *   cn-batch  the module; the consumer reads batches (clusnotify_port_read
  *             into 64 KiB, records walked with clusnotify_record_next)
  *   cn-get    the module; one GetClusterNotifyV2 per record (every string
- *             and the payload), until WAIT_TIMEOUT, as Windows code drains
+ *             and the payload), until WAIT_TIMEOUT, as Windows code drains;
+ *             the library takes the records from the port's mapped ring
+ *   cn-get-ioctl  the same calls on ports made with CLUSAPI_RING=0, which
+ *             the library reads with one GET ioctl per record (and one per
+ *             drain): the path before the ring, on a cluster of its own so
+ *             that its ports never hold the other series' records
  *   broker    the userspace broker (broker.c): producer -> broker over
  *             AF_UNIX, broker -> F clients over SOCK_SEQPACKET; the
  *             consumer takes every waiting datagram with recvmmsg()
@@ -40,10 +45,10 @@
 
 #include "cnbench.h"
 
-enum mech { M_CN_BATCH, M_CN_GET, M_BROKER, M_PIPE, M_NR };
+enum mech { M_CN_BATCH, M_CN_GET, M_CN_GET_IOCTL, M_BROKER, M_PIPE, M_NR };
 
 static const char *const mech_names[M_NR] = {
-	"cn-batch", "cn-get", "broker", "pipe",
+	"cn-batch", "cn-get", "cn-get-ioctl", "broker", "pipe",
 };
 
 struct sink {
@@ -70,10 +75,10 @@ struct fan {
 	size_t recsize;
 
 	struct poster po;
-	uint32_t cid;
-	char cname[64];
-	HCLUSTER hc;
-	struct post_msg pm;
+	uint32_t cid, xcid;	/* xcid: cn-get-ioctl's cluster */
+	char cname[64], xcname[64];
+	HCLUSTER hc, xhc;
+	struct post_msg pm, xpm;
 	struct broker br;
 	int bprod;
 	char *bmsg;
@@ -250,6 +255,7 @@ static void *consumer(void *arg)
 				got += drain_cn_batch(fa, s);
 				break;
 			case M_CN_GET:
+			case M_CN_GET_IOCTL:
 				got += drain_cn_get(fa, s);
 				break;
 			case M_BROKER:
@@ -279,7 +285,10 @@ static void produce_one(struct fan *fa)
 	switch (fa->m) {
 	case M_CN_BATCH:
 	case M_CN_GET:
-		ret = post_msg_send(&fa->po, &fa->pm, &queued, &lost);
+	case M_CN_GET_IOCTL:
+		ret = post_msg_send(&fa->po, fa->m == M_CN_GET_IOCTL ?
+					     &fa->xpm : &fa->pm,
+				    &queued, &lost);
 		bench_check(ret, "fanout: post");
 		if (queued != (uint64_t)fa->B * fa->F || lost)
 			bench_fail("fanout: a post queued %llu records, lost %llu (expected %llu)",
@@ -382,17 +391,31 @@ static void fan_setup(struct fan *fa, int F)
 		.object_type = CLUSNOTIFY_OBJ_GROUP,
 		.mask = CN_V2_GROUP_STATE,
 	};
-	struct sink *cn, *br, *pp;
+	struct sink *cn, *cx, *br, *pp;
 	int i, p[2], size = 256 * 1024;
 
 	fa->F = F;
 	cn = calloc(F, sizeof(*cn));
+	cx = calloc(F, sizeof(*cx));
 	br = calloc(F, sizeof(*br));
 	pp = calloc(F, sizeof(*pp));
-	if (!cn || !br || !pp)
+	if (!cn || !cx || !br || !pp)
 		bench_fail("out of memory");
 	for (i = 0; i < F; i++) {
 		HANDLE fd;
+
+		/* The library reads CLUSAPI_RING when it makes a port. */
+		setenv("CLUSAPI_RING", "0", 1);
+		cx[i].h = CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE,
+						    fa->xhc, &nf, 1, i + 1);
+		unsetenv("CLUSAPI_RING");
+		if (!cx[i].h)
+			bench_fail("fanout: CreateClusterNotifyPortV2 (ioctl port %d): error %u",
+				   i, GetLastError());
+		if (GetNotifyEventHandle(cx[i].h, &fd) != ERROR_SUCCESS)
+			bench_fail("fanout: GetNotifyEventHandle");
+		cx[i].fd = (int)(intptr_t)fd;
+		cx[i].chk.key = i + 1;
 
 		cn[i].h = CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE,
 						    fa->hc, &nf, 1, i + 1);
@@ -420,6 +443,7 @@ static void fan_setup(struct fan *fa, int F)
 	}
 	fa->sinks[M_CN_BATCH] = cn;
 	fa->sinks[M_CN_GET] = cn;	/* the same ports, read two ways */
+	fa->sinks[M_CN_GET_IOCTL] = cx;
 	fa->sinks[M_BROKER] = br;
 	fa->sinks[M_PIPE] = pp;
 }
@@ -430,11 +454,13 @@ static void fan_teardown(struct fan *fa)
 
 	for (i = 0; i < fa->F; i++) {
 		CloseClusterNotifyPort(fa->sinks[M_CN_BATCH][i].h);
+		CloseClusterNotifyPort(fa->sinks[M_CN_GET_IOCTL][i].h);
 		close(fa->sinks[M_BROKER][i].fd);
 		close(fa->sinks[M_PIPE][i].fd);
 		close(fa->sinks[M_PIPE][i].wfd);
 	}
 	free(fa->sinks[M_CN_BATCH]);
+	free(fa->sinks[M_CN_GET_IOCTL]);
 	free(fa->sinks[M_BROKER]);
 	free(fa->sinks[M_PIPE]);
 }
@@ -453,6 +479,8 @@ static void fan_messages(struct fan *fa)
 	for (i = 0; i < fa->B; i++)
 		event_group_state(&ev[i], i, &state, sizeof(state));
 	bench_check(post_msg_build(&fa->pm, &fa->po, fa->cid, ev, fa->B),
+		    "fanout: build the post");
+	bench_check(post_msg_build(&fa->xpm, &fa->po, fa->xcid, ev, fa->B),
 		    "fanout: build the post");
 	fa->bmsg = malloc(cap);
 	fa->pmsg = malloc(cap);
@@ -511,6 +539,12 @@ int bench_fanout(void)
 	widen(fa.cname, wname);
 	fa.hc = OpenCluster(wname);
 	if (!fa.hc)
+		bench_fail("fanout: OpenCluster: error %u", GetLastError());
+	bench_check(poster_cluster(&fa.po, "fanout-x", &fa.xcid, fa.xcname,
+				   sizeof(fa.xcname)), "fanout: cluster");
+	widen(fa.xcname, wname);
+	fa.xhc = OpenCluster(wname);
+	if (!fa.xhc)
 		bench_fail("fanout: OpenCluster: error %u", GetLastError());
 	bench_check(broker_start(&fa.br, opts.broker_cpu), "fanout: broker");
 	fa.bprod = broker_producer(&fa.br);
@@ -581,6 +615,12 @@ int bench_fanout(void)
 		emit_ratio(bench, "cn-get/broker", fa.F, "evs_per_s",
 			   stat3_ratio(v[M_CN_GET][0], v[M_BROKER][0],
 				       opts.reps));
+		emit_ratio(bench, "cn-get-ioctl/broker", fa.F, "evs_per_s",
+			   stat3_ratio(v[M_CN_GET_IOCTL][0], v[M_BROKER][0],
+				       opts.reps));
+		emit_ratio(bench, "cn-get/cn-get-ioctl", fa.F, "evs_per_s",
+			   stat3_ratio(v[M_CN_GET][0], v[M_CN_GET_IOCTL][0],
+				       opts.reps));
 		emit_ratio(bench, "cn-batch/pipe", fa.F, "evs_per_s",
 			   stat3_ratio(v[M_CN_BATCH][0], v[M_PIPE][0],
 				       opts.reps));
@@ -590,17 +630,23 @@ int bench_fanout(void)
 		emit_ratio(bench, "cn-get/broker", fa.F, "cpu_us_per_ev",
 			   stat3_ratio(v[M_CN_GET][1], v[M_BROKER][1],
 				       opts.reps));
+		emit_ratio(bench, "cn-get-ioctl/broker", fa.F, "cpu_us_per_ev",
+			   stat3_ratio(v[M_CN_GET_IOCTL][1], v[M_BROKER][1],
+				       opts.reps));
 		fan_teardown(&fa);
 	}
 	free(res);
 out:
 	post_msg_free(&fa.pm);
+	post_msg_free(&fa.xpm);
 	free(fa.bmsg);
 	free(fa.pmsg);
 	close(fa.bprod);
 	broker_stop(&fa.br);
 	CloseCluster(fa.hc);
+	CloseCluster(fa.xhc);
 	cn_unregister(&fa.po.nl, fa.cid);
+	cn_unregister(&fa.po.nl, fa.xcid);
 	poster_close(&fa.po);
 	return 0;
 }
