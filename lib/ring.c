@@ -262,17 +262,61 @@ void cn_ring_take(struct cn_ring *r, const struct cn_record_view *v)
 	__atomic_store_n(&r->shm->consumed, r->consumed, __ATOMIC_RELAXED);
 }
 
+/*
+ * Consume @run bytes of records copied to the end of @buf (which now
+ * holds @done bytes): their count, for the statistics, from the copy.
+ */
+static void cn_ring_advance(struct cn_ring *r, uint32_t run, const void *buf,
+			    size_t done)
+{
+	const unsigned char *p = (const unsigned char *)buf + done - run;
+	const unsigned char *end = p + run;
+
+	while (p < end) {
+		p += ((const struct clusnotify_record *)p)->size;
+		r->consumed++;
+	}
+	r->head += run;
+	__atomic_store_n(&r->shm->head, r->head, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->shm->consumed, r->consumed, __ATOMIC_RELAXED);
+}
+
 void cn_ring_unlock(struct cn_ring *r)
 {
 	pthread_mutex_unlock(&r->lock);
+}
+
+/*
+ * Bytes of whole records from head that fit in @room, walking sizes only:
+ * clusnotify_record_next() checks each record's layout when the caller
+ * walks the batch, as it does for read(). A size that is no record's
+ * stops the walk (and, as the first, fails the read with -EPROTO).
+ */
+static uint32_t cn_ring_run(const struct cn_ring *r, uint32_t tail,
+			    size_t room)
+{
+	uint32_t avail = tail - r->head, run = 0;
+
+	if (avail > r->size)
+		return 0;
+	while (run < avail) {
+		const struct clusnotify_record *h;
+
+		h = (const void *)(r->data + ((r->head + run) & (r->size - 1)));
+		if (h->size < sizeof(*h) || h->size % 8 ||
+		    h->size > avail - run || h->size > room - run)
+			break;
+		run += h->size;
+	}
+	return run;
 }
 
 ssize_t cn_ring_read(struct cn_ring *r, int fd, void *buf, size_t len,
 		     uint32_t timeout_ms)
 {
 	struct cn_record_view v;
+	uint32_t tail, run;
 	size_t done = 0;
-	uint32_t tail;
 	int ret;
 
 	ret = cn_ring_wait(r, fd, timeout_ms, &v);
@@ -283,20 +327,23 @@ ssize_t cn_ring_read(struct cn_ring *r, int fd, void *buf, size_t len,
 		return -EMSGSIZE;
 	}
 	/*
-	 * Whole records while they fit. Stopping with records left needs
-	 * no barrier: the ring stays readable, nobody sleeps on it.
+	 * The records from head are contiguous (the area is mapped twice in
+	 * a row): every whole one that fits goes in one copy, and head moves
+	 * once. Stopping with records left needs no barrier: the ring stays
+	 * readable, nobody sleeps on it; an empty ring is found by the next
+	 * call, which does the barrier before it reports nothing.
 	 */
-	for (;;) {
-		memcpy((unsigned char *)buf + done, v.hdr, v.hdr->size);
-		done += v.hdr->size;
-		cn_ring_take(r, &v);
-		if (cn_ring_flags(r) & CLUSNOTIFY_RING_F_SHUTDOWN)
-			break;
+	do {
 		tail = __atomic_load_n(&r->shm->tail, __ATOMIC_ACQUIRE);
-		if (tail == r->head || cn_ring_at_head(r, tail, &v) ||
-		    v.hdr->size > len - done)
+		run = cn_ring_run(r, tail, len - done);
+		if (!run)
 			break;
-	}
+		memcpy((unsigned char *)buf + done,
+		       r->data + (r->head & (r->size - 1)), run);
+		done += run;
+		cn_ring_advance(r, run, buf, done);
+	} while (!(cn_ring_flags(r) & CLUSNOTIFY_RING_F_SHUTDOWN) &&
+		 len - done >= sizeof(struct clusnotify_record));
 	cn_ring_unlock(r);
 	return done;
 }
