@@ -504,9 +504,12 @@ static uint32_t cn_cap(LPWSTR buf, LPDWORD cch)
 	return *cch - 1;
 }
 
-static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
+/*
+ * GetClusterNotify[V2] by GET ioctl, on a port without a ring. Its own
+ * function so that the ring's path does not pay for its stack buffer.
+ */
+static DWORD cn_get_ioctl(struct cn_port_h *p, DWORD ms, struct cn_want *w)
 {
-	struct cn_port_h *p = cn_port_get(hChange);
 	struct clusnotify_get g = { 0 };
 	char stack[CN_STACK_REC] __attribute__((aligned(8)));
 	void *buf = stack;
@@ -514,13 +517,6 @@ static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
 	DWORD code;
 	int i, ret;
 
-	if (!p)
-		return ERROR_INVALID_HANDLE;
-	if (p->ring) {
-		code = cn_get_ring(p, ms, w);
-		cn_hobj_put(&p->h);
-		return code;
-	}
 	g.timeout_ms = ms;
 	for (;;) {
 		uint32_t caps[4];
@@ -588,6 +584,20 @@ static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
 out:
 	if (buf != stack)
 		free(buf);
+	return code;
+}
+
+static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
+{
+	struct cn_port_h *p = cn_port_get(hChange);
+	DWORD code;
+
+	if (!p)
+		return ERROR_INVALID_HANDLE;
+	if (p->ring)
+		code = cn_get_ring(p, ms, w);
+	else
+		code = cn_get_ioctl(p, ms, w);
 	cn_hobj_put(&p->h);
 	return code;
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/clusnotify.h>
 
@@ -200,6 +201,24 @@ ssize_t cn_utf8_to_utf16_room(const char *s, size_t len, uint16_t *out)
 		uint32_t cp;
 		int n;
 
+		/*
+		 * Eight ASCII bytes at a time (no high bit and no NUL among
+		 * them: the zero-byte test of the bit-twiddling folklore),
+		 * which is most of what cluster names and ids are.
+		 */
+		if (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, sizeof(w));
+			if (!((w | ((w - 0x0101010101010101ULL) & ~w)) &
+			      0x8080808080808080ULL)) {
+				for (n = 0; n < 8; n++)
+					out[o + n] = p[i + n];
+				i += 8;
+				o += 8;
+				continue;
+			}
+		}
 		if ((unsigned char)(p[i] - 1) < 0x7f) {
 			out[o++] = p[i++];
 			continue;
