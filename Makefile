@@ -96,7 +96,15 @@ $(BUILD)/host-tests/%_test: tests/host/%_test.c $(LIB_SAN_OBJ) $(LIB_HDR) $(KSRC
 	$(CC) $(TEST_CFLAGS) $(SAN) -Iinclude -Ilib $(PKG_CFLAGS) -o $@ $< $(LIB_SAN_OBJ) \
 		$(PKG_LIBS) -lpthread
 
-selftests: $(SELFTESTS) $(BUILD)/selftests/example_notify_port
+# Port tests of the library once more on the ioctl path (CLUSAPI_RING=0).
+NORING_TESTS := $(BUILD)/selftests/lib_notify_noring_test \
+	$(BUILD)/selftests/lib_v2_noring_test
+
+selftests: $(SELFTESTS) $(NORING_TESTS) $(BUILD)/selftests/example_notify_port
+
+$(BUILD)/selftests/%_noring_test: selftests/lib_noring_test.sh $(BUILD)/selftests/%_test
+	@mkdir -p $(dir $@)
+	install -m 0755 $< $@
 
 # The Windows-style example, built as Windows sources are (2-byte wchar_t),
 # run in the VM by selftests/lib_winstyle_test.c.

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include <clusapi.h>
 #include <linux/clusnotify.h>
@@ -50,6 +51,7 @@ struct cn_port_h {
 	struct cn_hobj h;
 	int fd;
 	int version;		/* CLUSNOTIFY_FILTER_V1 or _V2 */
+	struct cn_ring *ring;	/* the mapped ring, or NULL: GET and read() */
 };
 
 /* cluster.c */
@@ -57,6 +59,46 @@ struct cn_cluster_h *cn_cluster_get(HCLUSTER h);
 struct cn_object_h *cn_object_get(HANDLE h);
 /* Post HANDLE_CLOSE for @token on every port that registered it. */
 void cn_ports_handle_close(uintptr_t token);
+
+/*
+ * ring.c: a port's mapped ring. Every function but cn_ring_attach and
+ * cn_ring_free returns -errno, never sets errno.
+ */
+struct cn_ring;
+struct cn_record_view;
+/*
+ * Give the fresh port @fd (no filter yet) a mapped ring when the module
+ * offers one and CLUSAPI_RING is not "0". Returns 0 with *ring set, or
+ * NULL when the port stays on the ioctl path (no ring offered, wanted or
+ * granted). A negative errno means the kernel gave @fd a ring that could
+ * not be mapped: @fd can then no longer be read at all, and must be
+ * closed and replaced by a fresh port.
+ */
+int cn_ring_attach(int fd, struct cn_ring **ring);
+/* Unmap and free (NULL is fine): only once no reader can be inside. */
+void cn_ring_free(struct cn_ring *r);
+/*
+ * Wait up to @timeout_ms (0: not at all; CLUSNOTIFY_INFINITE: forever,
+ * with poll() on @fd, the port's descriptor) for the record at the head.
+ * Returns 0 with the ring's lock held and *v the validated record, still
+ * in the ring: then cn_ring_take (or not) and cn_ring_unlock. Else the
+ * lock is not held and: -ETIMEDOUT, -ESHUTDOWN (the port was shut down,
+ * also while waiting), -EPROTO (the ring holds bytes that are no record),
+ * or another -errno.
+ */
+int cn_ring_wait(struct cn_ring *r, int fd, uint32_t timeout_ms,
+		 struct cn_record_view *v);
+/* Consume the record cn_ring_wait returned (lock held). */
+void cn_ring_take(struct cn_ring *r, const struct cn_record_view *v);
+void cn_ring_unlock(struct cn_ring *r);
+/*
+ * clusnotify_port_read on a ring: copy and consume as many whole records
+ * as fit in buf[0..len), waiting for the first as cn_ring_wait. Returns
+ * the bytes copied, -EMSGSIZE (nothing consumed) if the first record does
+ * not fit, or cn_ring_wait's errors.
+ */
+ssize_t cn_ring_read(struct cn_ring *r, int fd, void *buf, size_t len,
+		     uint32_t timeout_ms);
 
 /* utf16.c glue for WCHAR, which is a 16-bit unit whatever its C type. */
 #define CN_U16(p) ((uint16_t *)(p))

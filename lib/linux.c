@@ -40,6 +40,11 @@ CN_EXPORT ssize_t clusnotify_port_read(void *port, void *buf, size_t len,
 	if (!obj)
 		return -EBADF;
 	p = caa_container_of(obj, struct cn_port_h, h);
+	if (p->ring) {
+		ret = cn_ring_read(p->ring, p->fd, buf, len, timeout_ms);
+		cn_hobj_put(obj);
+		return ret;
+	}
 	for (;;) {
 		struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 		int wait = -1;

@@ -9,11 +9,14 @@
  * the handle it was made with, so closing that handle can post HANDLE_CLOSE
  * to exactly the ports that registered it.
  *
- * GetClusterNotify[V2] moves exactly one record from the kernel per call and
- * never keeps one back: the caller's capacities go down with the GET (in
- * UTF-16 units), so a record that does not fit stays in the kernel's queue
- * and the call answers ERROR_MORE_DATA. The port's descriptor is therefore
- * readable exactly while events wait, for epoll users.
+ * GetClusterNotify[V2] takes exactly one record per call and never keeps
+ * one back, so the port's descriptor is readable exactly while events
+ * wait, for epoll users. A port normally has a mapped ring (ring.c): the
+ * record is read in place and consumed only once delivered, with no system
+ * call. Without one (an older module, CLUSAPI_RING=0, or a ring refused),
+ * the caller's capacities go down with the GET ioctl (in UTF-16 units) and
+ * the kernel decides. Either way a record that does not fit stays at the
+ * head and the call answers ERROR_MORE_DATA.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +31,8 @@ static void cn_port_release(struct cn_hobj *h)
 {
 	struct cn_port_h *p = caa_container_of(h, struct cn_port_h, h);
 
+	/* The last reference: no reader is inside the ring any more. */
+	cn_ring_free(p->ring);
 	close(p->fd);
 	free(p);
 }
@@ -49,6 +54,14 @@ static struct cn_port_h *cn_port_new(int version, int *err)
 		return NULL;
 	}
 	p->fd = cn_kapi_port_open();
+	/*
+	 * A ring whose setup worked but whose mapping failed leaves a port
+	 * that neither GET nor read() can empty: start again without one.
+	 */
+	if (p->fd >= 0 && cn_ring_attach(p->fd, &p->ring)) {
+		close(p->fd);
+		p->fd = cn_kapi_port_open();
+	}
 	if (p->fd < 0) {
 		*err = p->fd;
 		free(p);
@@ -57,6 +70,7 @@ static struct cn_port_h *cn_port_new(int version, int *err)
 	p->version = version;
 	*err = cn_handle_new(&p->h, CN_H_PORT, cn_port_release);
 	if (*err) {
+		cn_ring_free(p->ring);
 		close(p->fd);
 		free(p);
 		return NULL;
@@ -324,29 +338,45 @@ struct cn_want {
 
 #define CN_STACK_REC 4096
 
-/*
- * Fill what the caller wants from a record that was checked to fit. The
- * record came from our own kernel, but is decoded defensively anyway.
- */
-static DWORD cn_deliver(const void *rec, size_t len, struct cn_want *w)
+/* A record's four strings, in cn_want's order, and their UTF-8 bytes. */
+static void cn_rec_strings(const struct cn_record_view *v, const char *s[4],
+			   uint32_t len8[4])
 {
-	struct cn_record_view v;
+	s[0] = v->id;
+	s[1] = v->parent;
+	s[2] = v->name;
+	s[3] = v->type;
+	len8[0] = v->hdr->id_len;
+	len8[1] = v->hdr->parent_len;
+	len8[2] = v->hdr->name_len;
+	len8[3] = v->hdr->type_len;
+}
+
+/* Fill what the caller wants from a decoded record checked to fit. */
+static DWORD cn_deliver_view(const struct cn_record_view *vp,
+			     struct cn_want *w)
+{
+	const struct cn_record_view v = *vp;
 	const char *s[4];
+	uint32_t len8[4];
 	int i;
 
-	if (cn_record_decode(rec, len, &v))
-		return ERROR_INVALID_DATA;
-	s[0] = v.id;
-	s[1] = v.parent;
-	s[2] = v.name;
-	s[3] = v.type;
+	cn_rec_strings(&v, s, len8);
 	for (i = 0; i < 4; i++) {
 		ssize_t n;
 
 		if (!w->cch[i])
 			continue;
-		n = cn_utf8_to_utf16(s[i], strlen(s[i]), CN_U16(w->str[i]),
-				     *w->cch[i]);
+		/*
+		 * Room for a unit per byte is room whatever the string
+		 * holds: then one pass, else measure before writing.
+		 */
+		if ((uint64_t)len8[i] + 1 <= *w->cch[i])
+			n = cn_utf8_to_utf16_room(s[i], len8[i],
+						  CN_U16(w->str[i]));
+		else
+			n = cn_utf8_to_utf16(s[i], len8[i], CN_U16(w->str[i]),
+					     *w->cch[i]);
 		if (n < 0)
 			return cn_win32_error(n, CN_CTX_GENERIC);
 		*w->cch[i] = n;
@@ -368,6 +398,100 @@ static DWORD cn_deliver(const void *rec, size_t len, struct cn_want *w)
 }
 
 /*
+ * The same from a GET's buffer. The record came from our own kernel, but
+ * is decoded defensively anyway.
+ */
+static DWORD cn_deliver(const void *rec, size_t len, struct cn_want *w)
+{
+	struct cn_record_view v;
+
+	if (cn_record_decode(rec, len, &v))
+		return ERROR_INVALID_DATA;
+	return cn_deliver_view(&v, w);
+}
+
+/*
+ * Does the record fit what the caller gave? The ring's side of what GET
+ * with CLUSNOTIFY_GET_F_LIMITS decides in the kernel, with the same
+ * answers: a wanted string without room even for its NUL, or longer in
+ * UTF-16 units than its buffer holds without the NUL, or a payload larger
+ * than the buffer, is ERROR_MORE_DATA, and then every size output says
+ * what the record needs, as cn_get reports it. A string is measured only
+ * when its bytes alone do not settle it (a unit never takes less than a
+ * byte). A string that is not UTF-8 gets the error cn_deliver_view would
+ * give it (ERROR_NO_UNICODE_TRANSLATION).
+ */
+static DWORD cn_ring_fits(const struct cn_record_view *v, struct cn_want *w)
+{
+	const char *s[4];
+	uint32_t len8[4];
+	bool more = false;
+	ssize_t n;
+	int i;
+
+	cn_rec_strings(v, s, len8);
+	for (i = 0; i < 4 && !more; i++) {
+		if (!w->cch[i])
+			continue;
+		if (!w->str[i] || !*w->cch[i]) {
+			more = true;
+			break;
+		}
+		if ((uint64_t)len8[i] + 1 <= *w->cch[i])
+			continue;
+		n = cn_utf16_len_of_utf8(s[i], len8[i]);
+		if (n < 0)
+			return cn_win32_error(n, CN_CTX_GENERIC);
+		if ((uint64_t)n + 1 > *w->cch[i])
+			more = true;
+	}
+	if (w->buf_size &&
+	    v->hdr->payload_len > (w->buf ? *w->buf_size : 0))
+		more = true;
+	if (!more)
+		return ERROR_SUCCESS;
+	for (i = 0; i < 4; i++) {
+		if (!w->cch[i])
+			continue;
+		n = cn_utf16_len_of_utf8(s[i], len8[i]);
+		if (n < 0)
+			return cn_win32_error(n, CN_CTX_GENERIC);
+		*w->cch[i] = n + (w->v2 ? 1 : 0);
+	}
+	if (w->buf_size)
+		*w->buf_size = v->hdr->payload_len;
+	return ERROR_MORE_DATA;
+}
+
+/*
+ * GetClusterNotify[V2] on a ring port: the record is looked at in place,
+ * under the ring's lock, and consumed only if it was delivered (or is
+ * garbage that no retry could deliver): ERROR_MORE_DATA leaves it at the
+ * head, as the kernel does for GET.
+ */
+static DWORD cn_get_ring(struct cn_port_h *p, DWORD ms, struct cn_want *w)
+{
+	struct cn_record_view v;
+	DWORD code;
+	int ret;
+
+	ret = cn_ring_wait(p->ring, p->fd, ms, &v);
+	if (ret == -ESHUTDOWN)
+		return ERROR_INVALID_HANDLE;
+	if (ret == -EPROTO)
+		return ERROR_INVALID_DATA;
+	if (ret)
+		return cn_win32_error(ret, CN_CTX_PORT);
+	code = cn_ring_fits(&v, w);
+	if (code == ERROR_SUCCESS)
+		code = cn_deliver_view(&v, w);
+	if (code != ERROR_MORE_DATA)
+		cn_ring_take(p->ring, &v);
+	cn_ring_unlock(p->ring);
+	return code;
+}
+
+/*
  * The capacity the kernel may fill for a wanted string: what the caller's
  * buffer holds without its NUL. A string not wanted has no limit.
  */
@@ -380,9 +504,12 @@ static uint32_t cn_cap(LPWSTR buf, LPDWORD cch)
 	return *cch - 1;
 }
 
-static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
+/*
+ * GetClusterNotify[V2] by GET ioctl, on a port without a ring. Its own
+ * function so that the ring's path does not pay for its stack buffer.
+ */
+static DWORD cn_get_ioctl(struct cn_port_h *p, DWORD ms, struct cn_want *w)
 {
-	struct cn_port_h *p = cn_port_get(hChange);
 	struct clusnotify_get g = { 0 };
 	char stack[CN_STACK_REC] __attribute__((aligned(8)));
 	void *buf = stack;
@@ -390,8 +517,6 @@ static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
 	DWORD code;
 	int i, ret;
 
-	if (!p)
-		return ERROR_INVALID_HANDLE;
 	g.timeout_ms = ms;
 	for (;;) {
 		uint32_t caps[4];
@@ -459,6 +584,20 @@ static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
 out:
 	if (buf != stack)
 		free(buf);
+	return code;
+}
+
+static DWORD cn_get(HCHANGE hChange, DWORD ms, struct cn_want *w)
+{
+	struct cn_port_h *p = cn_port_get(hChange);
+	DWORD code;
+
+	if (!p)
+		return ERROR_INVALID_HANDLE;
+	if (p->ring)
+		code = cn_get_ring(p, ms, w);
+	else
+		code = cn_get_ioctl(p, ms, w);
 	cn_hobj_put(&p->h);
 	return code;
 }

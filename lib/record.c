@@ -33,9 +33,17 @@ static bool cn_take_str(const unsigned char **p, uint32_t len,
 			const char **out)
 {
 	const unsigned char *s = *p;
+	uint32_t i;
 
-	if (s[len] || memchr(s, 0, len))
+	/*
+	 * A loop, not memchr(): the strings are short, and a call into the
+	 * C library's vector code costs more than it saves on them.
+	 */
+	if (s[len])
 		return false;
+	for (i = 0; i < len; i++)
+		if (!s[i])
+			return false;
 	*out = (const char *)s;
 	*p = s + len + 1;
 	return true;

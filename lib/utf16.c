@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/clusnotify.h>
 
@@ -100,7 +101,15 @@ ssize_t cn_utf16_len_of_utf8(const char *s, size_t len)
 		return -EINVAL;
 	while (i < len) {
 		uint32_t cp;
-		int n = cn_utf8_decode(p + i, len - i, &cp);
+		int n;
+
+		/* A run of ASCII (no NUL) is a unit a byte, nothing to decode. */
+		if ((unsigned char)(p[i] - 1) < 0x7f) {
+			i++;
+			units++;
+			continue;
+		}
+		n = cn_utf8_decode(p + i, len - i, &cp);
 
 		if (n < 0)
 			return n;
@@ -174,6 +183,60 @@ ssize_t cn_utf8_to_utf16(const char *s, size_t len, uint16_t *out,
 	if (cap < (size_t)units + 1)
 		return -ENOBUFS;
 	return cn_utf8_store_utf16(s, len, out);
+}
+
+/*
+ * One pass, for a caller whose buffer is known to be big enough: widen
+ * bytes while they are ASCII, and decode (validating) and store code
+ * points from the first byte that is not, never measuring first.
+ */
+ssize_t cn_utf8_to_utf16_room(const char *s, size_t len, uint16_t *out)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, o = 0;
+
+	if ((!s && len) || !out)
+		return -EINVAL;
+	while (i < len) {
+		uint32_t cp;
+		int n;
+
+		/*
+		 * Eight ASCII bytes at a time (no high bit and no NUL among
+		 * them: the zero-byte test of the bit-twiddling folklore),
+		 * which is most of what cluster names and ids are.
+		 */
+		if (len - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, sizeof(w));
+			if (!((w | ((w - 0x0101010101010101ULL) & ~w)) &
+			      0x8080808080808080ULL)) {
+				for (n = 0; n < 8; n++)
+					out[o + n] = p[i + n];
+				i += 8;
+				o += 8;
+				continue;
+			}
+		}
+		if ((unsigned char)(p[i] - 1) < 0x7f) {
+			out[o++] = p[i++];
+			continue;
+		}
+		n = cn_utf8_decode(p + i, len - i, &cp);
+		if (n < 0)
+			return n;
+		i += n;
+		if (cp > 0xffff) {
+			cp -= 0x10000;
+			out[o++] = CN_SURR_HIGH | (cp >> 10);
+			out[o++] = CN_SURR_LOW | (cp & 0x3ff);
+		} else {
+			out[o++] = cp;
+		}
+	}
+	out[o] = 0;
+	return o;
 }
 
 int cn_utf8_to_utf16_dup(const char *s, size_t len, uint16_t **out,

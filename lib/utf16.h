@@ -46,6 +46,16 @@ ssize_t cn_utf8_to_utf16(const char *s, size_t len, uint16_t *out,
 			 size_t cap);
 
 /*
+ * Convert s[0..len) into out, which has room for len + 1 units (always
+ * enough: no code point takes more UTF-16 units than UTF-8 bytes), and
+ * NUL-terminate it, in one pass over s: no measuring first. Returns the
+ * units written, terminator excluded. Errors: -EILSEQ (as above), and then
+ * out holds a partial conversion, unlike cn_utf8_to_utf16; -EINVAL if s is
+ * NULL with len != 0 or out is NULL.
+ */
+ssize_t cn_utf8_to_utf16_room(const char *s, size_t len, uint16_t *out);
+
+/*
  * Convert s[0..len) into a malloc'd, NUL-terminated UTF-16 string, for
  * callers that do not know the size in advance. *out_units (if not NULL)
  * gets its length in units, terminator excluded. Errors: -EILSEQ, -EINVAL

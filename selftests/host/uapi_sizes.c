@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The uapi structs must have the sizes their *_SIZE_VER0 constants state and
+ * The uapi structs must have the sizes their *_SIZE_VER* constants state and
  * no compiler-inserted holes, so 32- and 64-bit userspace agree with the
  * kernel. Runs on the host; fails with the first mismatch it finds.
  */

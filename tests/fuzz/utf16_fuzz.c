@@ -10,8 +10,9 @@
  *    the kernel accepts converts, and whatever converts the kernel
  *    accepts". Accepted input must convert to the reference's UTF-16,
  *    with -ENOBUFS and an untouched buffer one unit short, and convert
- *    back to the same bytes; cn_utf16_to_utf8 must refuse it exactly when
- *    it is over CLUSNOTIFY_NAME_MAX bytes.
+ *    back to the same bytes; cn_utf8_to_utf16_room must agree in one
+ *    pass; cn_utf16_to_utf8 must refuse it exactly when it is over
+ *    CLUSNOTIFY_NAME_MAX bytes.
  *  - UTF-16 in: cn_utf16_to_utf8_max() must report the first problem of a
  *    front-to-back scan (an unpaired surrogate: -EILSEQ; passing max bytes:
  *    -ENAMETOOLONG), and otherwise produce the reference's UTF-8, which
@@ -157,6 +158,8 @@ static void utf8_mode(const unsigned char *s, size_t len, struct fuzz_in *in)
 					    len + 1) == -EILSEQ);
 		for (size_t i = 0; i < 2 * (len + 1); i++)
 			FUZZ_CHECK(((unsigned char *)got)[i] == 0x5a);
+		FUZZ_CHECK(cn_utf8_to_utf16_room((const char *)s, len, got) ==
+			   -EILSEQ);
 		free(got);
 		FUZZ_CHECK(cn_utf8_to_utf16_dup((const char *)s, len, &got,
 						&units) == -EILSEQ);
@@ -182,6 +185,13 @@ static void utf8_mode(const unsigned char *s, size_t len, struct fuzz_in *in)
 		   (ssize_t)units);
 	FUZZ_CHECK(!memcmp(got, want, 2 * (units + 1)));
 	FUZZ_CHECK(cn_utf16_strlen(got) == units);
+	free(got);
+	/* One pass into a buffer of len + 1 units: the same result. */
+	got = malloc(2 * (len + 1));
+	FUZZ_CHECK(got);
+	FUZZ_CHECK(cn_utf8_to_utf16_room((const char *)s, len, got) ==
+		   (ssize_t)units);
+	FUZZ_CHECK(!memcmp(got, want, 2 * (units + 1)));
 	free(got);
 	FUZZ_CHECK(cn_utf8_to_utf16_dup((const char *)s, len, &got,
 					&out_len) == 0);

@@ -194,6 +194,12 @@ static int both_ways(const char *s, size_t len, const uint16_t *want,
 	if (memcmp(out, want, n * 2) || out[n] != 0 ||
 	    !all16(out + n + 1, 64 - n - 1, SENTINEL))
 		return 4;
+	fill16(out, 64);
+	if (cn_utf8_to_utf16_room(s, len, out) != (ssize_t)n)
+		return 7;
+	if (memcmp(out, want, n * 2) || out[n] != 0 ||
+	    !all16(out + n + 1, 64 - n - 1, SENTINEL))
+		return 8;
 	ret = cn_utf16_to_utf8(out, &back, &back_len);
 	if (ret)
 		return 5;
@@ -387,6 +393,7 @@ TEST(invalid_utf8_every_class)
 		EXPECT_TRUE(all16(out, 16, SENTINEL)) TH_LOG("%s: out written", b->what);
 		/* Ill-formed beats too small: the caller must not retry. */
 		EXPECT_EQ(-EILSEQ, cn_utf8_to_utf16(b->s, b->len, NULL, 0)) TH_LOG("%s", b->what);
+		EXPECT_EQ(-EILSEQ, cn_utf8_to_utf16_room(b->s, b->len, out)) TH_LOG("%s", b->what);
 		EXPECT_EQ(-EILSEQ, cn_utf8_to_utf16_dup(b->s, b->len, &dup, &units));
 		EXPECT_EQ((uint16_t *)&out, dup);
 		EXPECT_EQ(77, units);
@@ -737,11 +744,19 @@ TEST(random_bytes_against_reference)
 		got = cn_utf8_to_utf16((char *)b, len, out, 17);
 		if (ref < 0) {
 			ASSERT_EQ(-EILSEQ, got) TH_LOG("round %d", round);
+			ASSERT_EQ(-EILSEQ, cn_utf8_to_utf16_room((char *)b, len,
+								  out));
+			ASSERT_EQ(-EILSEQ, cn_utf16_len_of_utf8((char *)b, len));
 			continue;
 		}
 		valid++;
 		ASSERT_EQ(ref, got) TH_LOG("round %d", round);
 		ASSERT_EQ(0, memcmp(out, want, ref * 2));
+		memset(out, 0, sizeof(out));
+		ASSERT_EQ(ref, cn_utf8_to_utf16_room((char *)b, len, out));
+		ASSERT_EQ(0, memcmp(out, want, ref * 2));
+		ASSERT_EQ(0, out[ref]);
+		ASSERT_EQ(ref, cn_utf16_len_of_utf8((char *)b, len));
 	}
 	/* The bias must leave both outcomes well represented. */
 	EXPECT_GT(valid, ROUNDS / 10);
