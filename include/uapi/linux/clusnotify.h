@@ -154,7 +154,8 @@
  *	CLUSNOTIFY_RING_MIN to the module's max_ring (clusnotify_info), or
  *	0 for the module's ring_default. Only a port that has never had a
  *	filter can take one, and only once: else -EBUSY. -EINVAL for a size
- *	out of range or flags, -ENOMEM. The memory is charged to the
+ *	out of range (ring_default too, if the administrator set it so) or
+ *	flags, and a refused setup leaves the port as it was. -ENOMEM. The memory is charged to the
  *	caller's memory cgroup. Out: size, and mmap_size, the length to map.
  *
  * mmap(NULL, mmap_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)
@@ -162,8 +163,8 @@
  *	0), then the records' area (at data_offset), mapped twice in a row
  *	so that a record crossing its end reads as one piece. -ENODEV
  *	without a ring; -EINVAL for a private mapping, an offset other than
- *	0 or a length other than mmap_size. The mapping keeps the port
- *	open after close().
+ *	0 or a length other than mmap_size; -EPERM for PROT_EXEC. The
+ *	mapping keeps the port open after close().
  *
  * head and tail count bytes appended since the setup, modulo 2^32; a
  * record starts at data_offset + (position & (size - 1)) and is laid out
@@ -188,20 +189,22 @@
  * size bounds it. A record is appended only when it fits in
  * size - (tail - head) bytes; otherwise it is lost and counted exactly as
  * for a full queue, and its overflow record is appended, with the final
- * count, in front of the next record that fits. While lost records have
+ * count, in front of the next record that fits with it (a record with
+ * room for itself but not for both is lost too). While lost records have
  * no overflow record in the ring, flags holds CLUSNOTIFY_RING_F_LOST;
  * a reader that finds the ring empty with that flag set calls
  * CLUSNOTIFY_IOC_RING_SYNC, which appends the overflow record (there is
  * room: the ring is empty) and clears the flag.
  *
- * poll/epoll on a ring port: EPOLLIN while head != tail or F_LOST is set;
- * EPOLLHUP once shut down. CLUSNOTIFY_IOC_SHUTDOWN sets
+ * poll/epoll on a ring port: EPOLLIN while head != tail or F_LOST is set,
+ * until the port is shut down; then EPOLLHUP alone. CLUSNOTIFY_IOC_SHUTDOWN sets
  * CLUSNOTIFY_RING_F_SHUTDOWN and appends nothing more; a reader that sees
  * the flag takes no more records (what is left counts as flushed).
  * read() and CLUSNOTIFY_IOC_GET fail with -EBUSY: the ring is the port's
  * only way out. FIONREAD reports tail - head; PORT_STATS counts as
- * delivered what the reader reports in consumed, and as queued the
- * records appended since.
+ * delivered what the reader reports in consumed (at most the records
+ * appended), and as queued the records appended beyond that, plus the
+ * overflow record due, if any.
  *
  * The kernel reads only head and consumed from the mapping, and trusts
  * neither: a head that claims more than size bytes are queued makes the
