@@ -525,6 +525,7 @@ int bench_fanout(void)
 	int one_port = opts.ports;
 	struct run_result (*res)[M_NR];
 	struct fan fa = { .B = opts.batch };
+	unsigned int old_ports = 1024;
 	char bench[32];
 	WCHAR wname[64];
 	int pi, rep, k;
@@ -532,6 +533,11 @@ int bench_fanout(void)
 	snprintf(bench, sizeof(bench), "fanout-b%d", fa.B);
 	fa.W = fa.B * 4 > 256 ? fa.B * 4 : 256;
 	raise_nofile(4096);
+	/* Two module ports per consumer (ring and ioctl), and the library's. */
+	cn_param_get("max_ports", &old_ports);
+	if (old_ports < 2 * 512 + 64)
+		bench_check(param_write("max_ports", 2 * 512 + 64),
+			    "fanout: raise max_ports");
 	pin_cpu(0);
 	bench_check(poster_open(&fa.po), "fanout: netlink");
 	bench_check(poster_cluster(&fa.po, "fanout", &fa.cid, fa.cname,
@@ -648,5 +654,6 @@ out:
 	cn_unregister(&fa.po.nl, fa.cid);
 	cn_unregister(&fa.po.nl, fa.xcid);
 	poster_close(&fa.po);
+	param_write("max_ports", old_ports);
 	return 0;
 }
