@@ -13,6 +13,8 @@
  *   cn-get    the module; one GetClusterNotifyV2 per record (every string
  *             and the payload), until WAIT_TIMEOUT, as Windows code drains;
  *             the library takes the records from the port's mapped ring
+ *   cn-batch-read  cn-batch on the ports without a ring (below): the
+ *             library's batch read is then one read() of the queue
  *   cn-get-ioctl  the same calls on ports made with CLUSAPI_RING=0, which
  *             the library reads with one GET ioctl per record (and one per
  *             drain): the path before the ring, on a cluster of its own so
@@ -45,10 +47,13 @@
 
 #include "cnbench.h"
 
-enum mech { M_CN_BATCH, M_CN_GET, M_CN_GET_IOCTL, M_BROKER, M_PIPE, M_NR };
+enum mech {
+	M_CN_BATCH, M_CN_BATCH_READ, M_CN_GET, M_CN_GET_IOCTL, M_BROKER,
+	M_PIPE, M_NR
+};
 
 static const char *const mech_names[M_NR] = {
-	"cn-batch", "cn-get", "cn-get-ioctl", "broker", "pipe",
+	"cn-batch", "cn-batch-read", "cn-get", "cn-get-ioctl", "broker", "pipe",
 };
 
 struct sink {
@@ -252,6 +257,7 @@ static void *consumer(void *arg)
 
 			switch (fa->m) {
 			case M_CN_BATCH:
+			case M_CN_BATCH_READ:
 				got += drain_cn_batch(fa, s);
 				break;
 			case M_CN_GET:
@@ -284,9 +290,11 @@ static void produce_one(struct fan *fa)
 
 	switch (fa->m) {
 	case M_CN_BATCH:
+	case M_CN_BATCH_READ:
 	case M_CN_GET:
 	case M_CN_GET_IOCTL:
-		ret = post_msg_send(&fa->po, fa->m == M_CN_GET_IOCTL ?
+		ret = post_msg_send(&fa->po, fa->m == M_CN_GET_IOCTL ||
+					     fa->m == M_CN_BATCH_READ ?
 					     &fa->xpm : &fa->pm,
 				    &queued, &lost);
 		bench_check(ret, "fanout: post");
@@ -444,6 +452,7 @@ static void fan_setup(struct fan *fa, int F)
 	fa->sinks[M_CN_BATCH] = cn;
 	fa->sinks[M_CN_GET] = cn;	/* the same ports, read two ways */
 	fa->sinks[M_CN_GET_IOCTL] = cx;
+	fa->sinks[M_CN_BATCH_READ] = cx;	/* likewise */
 	fa->sinks[M_BROKER] = br;
 	fa->sinks[M_PIPE] = pp;
 }
@@ -620,6 +629,9 @@ int bench_fanout(void)
 				       opts.reps));
 		emit_ratio(bench, "cn-get/broker", fa.F, "evs_per_s",
 			   stat3_ratio(v[M_CN_GET][0], v[M_BROKER][0],
+				       opts.reps));
+		emit_ratio(bench, "cn-batch/cn-batch-read", fa.F, "evs_per_s",
+			   stat3_ratio(v[M_CN_BATCH][0], v[M_CN_BATCH_READ][0],
 				       opts.reps));
 		emit_ratio(bench, "cn-get-ioctl/broker", fa.F, "evs_per_s",
 			   stat3_ratio(v[M_CN_GET_IOCTL][0], v[M_BROKER][0],
