@@ -388,12 +388,32 @@ static void widen(const char *s, WCHAR *out)
 	while (*s++);
 }
 
-static void fan_setup(struct fan *fa, int F)
+/* Port @i of a series: key i + 1, on @hc, with a ring or without. */
+static void cn_sink_open(struct sink *s, HCLUSTER hc, int i, bool ring)
 {
 	NOTIFY_FILTER_AND_TYPE nf = {
 		.dwObjectType = CLUSTER_OBJECT_TYPE_GROUP,
 		.FilterFlags = CLUSTER_CHANGE_GROUP_STATE_V2,
 	};
+	HANDLE fd;
+
+	/* The library reads CLUSAPI_RING when it makes a port. */
+	if (!ring)
+		setenv("CLUSAPI_RING", "0", 1);
+	s->h = CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE, hc, &nf, 1,
+					 i + 1);
+	unsetenv("CLUSAPI_RING");
+	if (!s->h)
+		bench_fail("fanout: CreateClusterNotifyPortV2 (port %d%s): error %u",
+			   i, ring ? "" : ", no ring", GetLastError());
+	if (GetNotifyEventHandle(s->h, &fd) != ERROR_SUCCESS)
+		bench_fail("fanout: GetNotifyEventHandle");
+	s->fd = (int)(intptr_t)fd;
+	s->chk.key = i + 1;
+}
+
+static void fan_setup(struct fan *fa, int F)
+{
 	struct clusnotify_filter bf = {
 		.version = CLUSNOTIFY_FILTER_V2,
 		.object_type = CLUSNOTIFY_OBJ_GROUP,
@@ -410,30 +430,8 @@ static void fan_setup(struct fan *fa, int F)
 	if (!cn || !cx || !br || !pp)
 		bench_fail("out of memory");
 	for (i = 0; i < F; i++) {
-		HANDLE fd;
-
-		/* The library reads CLUSAPI_RING when it makes a port. */
-		setenv("CLUSAPI_RING", "0", 1);
-		cx[i].h = CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE,
-						    fa->xhc, &nf, 1, i + 1);
-		unsetenv("CLUSAPI_RING");
-		if (!cx[i].h)
-			bench_fail("fanout: CreateClusterNotifyPortV2 (ioctl port %d): error %u",
-				   i, GetLastError());
-		if (GetNotifyEventHandle(cx[i].h, &fd) != ERROR_SUCCESS)
-			bench_fail("fanout: GetNotifyEventHandle");
-		cx[i].fd = (int)(intptr_t)fd;
-		cx[i].chk.key = i + 1;
-
-		cn[i].h = CreateClusterNotifyPortV2(INVALID_HANDLE_VALUE,
-						    fa->hc, &nf, 1, i + 1);
-		if (!cn[i].h)
-			bench_fail("fanout: CreateClusterNotifyPortV2 (port %d): error %u",
-				   i, GetLastError());
-		if (GetNotifyEventHandle(cn[i].h, &fd) != ERROR_SUCCESS)
-			bench_fail("fanout: GetNotifyEventHandle");
-		cn[i].fd = (int)(intptr_t)fd;
-		cn[i].chk.key = i + 1;
+		cn_sink_open(&cx[i], fa->xhc, i, false);
+		cn_sink_open(&cn[i], fa->hc, i, true);
 
 		bf.key = i + 1;
 		br[i].fd = broker_client(&fa->br, &bf, NULL);
@@ -502,6 +500,22 @@ static void fan_messages(struct fan *fa)
 	fa->pmsg_len = p - fa->pmsg;
 	free(ev);
 }
+
+/* The ratios reported: events/s, or CPU per event with cpu. */
+static const struct fan_ratio {
+	enum mech a, b;
+	int cpu;
+} fan_ratios[] = {
+	{ M_CN_BATCH, M_BROKER, 0 },
+	{ M_CN_GET, M_BROKER, 0 },
+	{ M_CN_BATCH, M_CN_BATCH_READ, 0 },
+	{ M_CN_GET_IOCTL, M_BROKER, 0 },
+	{ M_CN_GET, M_CN_GET_IOCTL, 0 },
+	{ M_CN_BATCH, M_PIPE, 0 },
+	{ M_CN_BATCH, M_BROKER, 1 },
+	{ M_CN_GET, M_BROKER, 1 },
+	{ M_CN_GET_IOCTL, M_BROKER, 1 },
+};
 
 static long events_per_run(int F, int B)
 {
@@ -624,33 +638,17 @@ int bench_fanout(void)
 					  "broker_us",
 					  stat3_of(v[m][5], opts.reps));
 		}
-		emit_ratio(bench, "cn-batch/broker", fa.F, "evs_per_s",
-			   stat3_ratio(v[M_CN_BATCH][0], v[M_BROKER][0],
-				       opts.reps));
-		emit_ratio(bench, "cn-get/broker", fa.F, "evs_per_s",
-			   stat3_ratio(v[M_CN_GET][0], v[M_BROKER][0],
-				       opts.reps));
-		emit_ratio(bench, "cn-batch/cn-batch-read", fa.F, "evs_per_s",
-			   stat3_ratio(v[M_CN_BATCH][0], v[M_CN_BATCH_READ][0],
-				       opts.reps));
-		emit_ratio(bench, "cn-get-ioctl/broker", fa.F, "evs_per_s",
-			   stat3_ratio(v[M_CN_GET_IOCTL][0], v[M_BROKER][0],
-				       opts.reps));
-		emit_ratio(bench, "cn-get/cn-get-ioctl", fa.F, "evs_per_s",
-			   stat3_ratio(v[M_CN_GET][0], v[M_CN_GET_IOCTL][0],
-				       opts.reps));
-		emit_ratio(bench, "cn-batch/pipe", fa.F, "evs_per_s",
-			   stat3_ratio(v[M_CN_BATCH][0], v[M_PIPE][0],
-				       opts.reps));
-		emit_ratio(bench, "cn-batch/broker", fa.F, "cpu_us_per_ev",
-			   stat3_ratio(v[M_CN_BATCH][1], v[M_BROKER][1],
-				       opts.reps));
-		emit_ratio(bench, "cn-get/broker", fa.F, "cpu_us_per_ev",
-			   stat3_ratio(v[M_CN_GET][1], v[M_BROKER][1],
-				       opts.reps));
-		emit_ratio(bench, "cn-get-ioctl/broker", fa.F, "cpu_us_per_ev",
-			   stat3_ratio(v[M_CN_GET_IOCTL][1], v[M_BROKER][1],
-				       opts.reps));
+		for (k = 0; k < (int)CN_ARRAY_SIZE(fan_ratios); k++) {
+			const struct fan_ratio *r = &fan_ratios[k];
+			char name[48];
+
+			snprintf(name, sizeof(name), "%s/%s", mech_names[r->a],
+				 mech_names[r->b]);
+			emit_ratio(bench, name, fa.F,
+				   r->cpu ? "cpu_us_per_ev" : "evs_per_s",
+				   stat3_ratio(v[r->a][r->cpu], v[r->b][r->cpu],
+					       opts.reps));
+		}
 		fan_teardown(&fa);
 	}
 	free(res);
