@@ -27,6 +27,19 @@ static bool cn_is_low(uint16_t u)
 	return u >= CN_SURR_LOW && u < CN_SURR_END;
 }
 
+/* Store code point @cp (valid, not a surrogate) at @out; units stored. */
+static size_t cn_put_utf16(uint16_t *out, uint32_t cp)
+{
+	if (cp <= 0xffff) {
+		out[0] = cp;
+		return 1;
+	}
+	cp -= 0x10000;
+	out[0] = CN_SURR_HIGH | (cp >> 10);
+	out[1] = CN_SURR_LOW | (cp & 0x3ff);
+	return 2;
+}
+
 /*
  * Decode one code point of p[0..avail), avail >= 1. Returns the bytes it
  * took (1 to 4) or -EILSEQ. The ranges are the Unicode standard's table of
@@ -129,13 +142,7 @@ static size_t cn_utf8_store_utf16(const char *s, size_t len, uint16_t *out)
 		uint32_t cp;
 
 		i += cn_utf8_decode(p + i, len - i, &cp);
-		if (cp > 0xffff) {
-			cp -= 0x10000;
-			out[o++] = CN_SURR_HIGH | (cp >> 10);
-			out[o++] = CN_SURR_LOW | (cp & 0x3ff);
-		} else {
-			out[o++] = cp;
-		}
+		o += cn_put_utf16(out + o, cp);
 	}
 	out[o] = 0;
 	return o;
@@ -227,13 +234,7 @@ ssize_t cn_utf8_to_utf16_room(const char *s, size_t len, uint16_t *out)
 		if (n < 0)
 			return n;
 		i += n;
-		if (cp > 0xffff) {
-			cp -= 0x10000;
-			out[o++] = CN_SURR_HIGH | (cp >> 10);
-			out[o++] = CN_SURR_LOW | (cp & 0x3ff);
-		} else {
-			out[o++] = cp;
-		}
+		o += cn_put_utf16(out + o, cp);
 	}
 	out[o] = 0;
 	return o;
